@@ -1,0 +1,148 @@
+package dev.vigil.kafka.embedded;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Topic administration and whole-topic reads against any broker: used by tests, the CLI and the demo. */
+public final class KafkaTopics {
+  private final String bootstrapServers;
+
+  public KafkaTopics(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  private Admin admin() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    return Admin.create(p);
+  }
+
+  /** Waits until the broker answers metadata requests. */
+  void awaitReady() throws ExecutionException, InterruptedException, TimeoutException {
+    try (Admin admin = admin()) {
+      admin.describeCluster().nodes().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Creates the topics that do not exist yet (replication factor 1) and waits until they are visible. */
+  public void create(Collection<String> topics, int partitions) {
+    try (Admin admin = admin()) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
+          .map(t -> new NewTopic(t, partitions, (short) 1)).collect(Collectors.toList());
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      // describeTopics right after createTopics can fail with UnknownTopicOrPartition: retry briefly.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          admin.describeTopics(topics).allTopicNames().get();
+          return;
+        } catch (ExecutionException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(100);
+        }
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /** Number of records in each topic (sum of end offsets minus start offsets). */
+  public Map<String, Long> recordCounts(Collection<String> topics) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      Map<String, Long> counts = new HashMap<>();
+      for (String topic : topics) {
+        List<TopicPartition> partitions = partitions(consumer, topic);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+        counts.put(topic, partitions.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum());
+      }
+      return counts;
+    }
+  }
+
+  /** Every record currently in the topic, partition by partition. */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      Predicate<TopicPartition> behind = tp -> consumer.position(tp) < end.get(tp);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(behind)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("timed out reading " + topic);
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+
+  /**
+   * Polls until {@code done} holds for the records of the topic (re-read in full each round) or the
+   * timeout passes; returns the last read. Tests use this instead of sleeping.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+      Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<ConsumerRecord<byte[], byte[]>> records = readAll(topic);
+    while (!done.test(records)) {
+      if (System.nanoTime() > deadline) {
+        return records;
+      }
+      Thread.sleep(250);
+      records = readAll(topic);
+    }
+    return records;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(p);
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+        .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+  }
+}
