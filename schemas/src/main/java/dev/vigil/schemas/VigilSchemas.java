@@ -2,6 +2,7 @@ package dev.vigil.schemas;
 
 import com.google.protobuf.Descriptors.FileDescriptor;
 import dev.vigil.schemas.v1.ActivityProto;
+import dev.vigil.schemas.v1.ArchiveProto;
 import dev.vigil.schemas.v1.DeadLetterProto;
 import dev.vigil.schemas.v1.FilteredProto;
 import dev.vigil.schemas.v1.ScoringProto;
@@ -17,6 +18,7 @@ public final class VigilSchemas {
         ActivityProto.getDescriptor(),
         FilteredProto.getDescriptor(),
         DeadLetterProto.getDescriptor(),
-        ScoringProto.getDescriptor());
+        ScoringProto.getDescriptor(),
+        ArchiveProto.getDescriptor());
   }
 }
