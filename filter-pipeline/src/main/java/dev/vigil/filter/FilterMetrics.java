@@ -1,0 +1,21 @@
+package dev.vigil.filter;
+
+import dev.vigil.schemas.v1.DeadLetterReason;
+
+/** Stable metric names of the filter job (namespace {@value #NAMESPACE}). */
+public final class FilterMetrics {
+  public static final String NAMESPACE = "vigil.filter";
+  public static final String PARSED_VALID = "parsed_valid";
+  public static final String EXTRACTED = "extracted";
+  public static final String PARTIALS_EMITTED = "partials_emitted";
+  public static final String LATE_PARTIALS = "late_partials_emitted";
+  public static final String EVENTS_PER_PARTIAL = "events_per_partial";
+  /** Beam's own counter for elements dropped behind the allowed lateness (runner-provided). */
+  public static final String DROPPED_DUE_TO_LATENESS = "droppedDueToLateness";
+
+  private FilterMetrics() {}
+
+  public static String deadLetters(DeadLetterReason reason) {
+    return "dead_letters_" + reason.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.vigil.filter;
+
+import dev.vigil.core.extract.ActivityEventTime;
+import dev.vigil.core.rules.FilterRules;
+import dev.vigil.core.rules.FilterRulesLoader;
+import dev.vigil.platform.deadletter.DeadLetters;
+import dev.vigil.platform.kafka.ReadRawRecords;
+import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.schemas.v1.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The filter job: {@code vigil.activity.raw} -> parse, rules, extract, pre-aggregate ->
+ * {@code vigil.activity.filtered}, with rejects on {@code vigil.deadletter}.
+ */
+public final class FilterPipeline {
+  private FilterPipeline() {}
+
+  /** Parses and validates flags; throws IllegalArgumentException with a one-line message. */
+  public static FilterPipelineOptions parseOptions(String[] args) {
+    PipelineOptionsFactory.register(FilterPipelineOptions.class);
+    FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
+    FilterPipelineOptions.validate(options);
+    options.setStreaming(true);
+    return options;
+  }
+
+  public static FilterRules loadRules(FilterPipelineOptions options) {
+    return options.getRulesFile().isEmpty() ? FilterRulesLoader.loadDefault() : FilterRulesLoader.load(Path.of(options.getRulesFile()));
+  }
+
+  /** The production graph: Kafka in, Kafka out. */
+  public static Pipeline create(FilterPipelineOptions options) {
+    FilterRules rules = loadRules(options);
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<RawRecord> raw = pipeline.apply("ReadRawActivity",
+        ReadRawRecords.from(options, List.of(options.getInputTopic()), ActivityEventTime::millisOrMinusOne));
+    PCollectionTuple out = raw.apply("FilterActivity", new FilterActivity(rules, PreAggregateMemberActivity.from(options)));
+    out.get(FilterActivity.PARTIALS)
+        .apply("KeyPartialsByMember", partialsAsKeyedBytes())
+        .apply("WriteFilteredActivity", WriteKeyedRecords.to(options.getBootstrapServers(), options.getOutputTopic()));
+    out.get(FilterActivity.DEAD_LETTERS)
+        .apply("KeyDeadLetters", DeadLetters.toKeyedBytes())
+        .apply("WriteDeadLetters", WriteKeyedRecords.to(options.getBootstrapServers(), options.getDeadLetterTopic()));
+    return pipeline;
+  }
+
+  /** Key: member id as a decimal string (the same convention as the raw topic); value: the partial. */
+  public static PTransform<PCollection<MemberActivityPartial>, PCollection<KV<byte[], byte[]>>> partialsAsKeyedBytes() {
+    return new PTransform<>() {
+      @Override
+      public PCollection<KV<byte[], byte[]>> expand(PCollection<MemberActivityPartial> input) {
+        return input.apply("ToKeyedBytes", MapElements
+                .into(TypeDescriptors.kvs(TypeDescriptor.of(byte[].class), TypeDescriptor.of(byte[].class)))
+                .via((MemberActivityPartial p) ->
+                    KV.of(Long.toString(p.getMemberId()).getBytes(StandardCharsets.UTF_8), p.toByteArray())))
+            .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()));
+      }
+    };
+  }
+
+  /** Runs until killed. */
+  public static void main(String[] args) {
+    FilterPipelineOptions options = parseOptions(args);
+    create(options).run().waitUntilFinish();
+  }
+}

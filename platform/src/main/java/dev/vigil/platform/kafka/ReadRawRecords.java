@@ -1,0 +1,89 @@
+package dev.vigil.platform.kafka;
+
+import com.google.protobuf.ByteString;
+import dev.vigil.platform.options.KafkaPipelineOptions;
+import dev.vigil.schemas.v1.RawRecord;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Unbounded read of byte records from Kafka as {@link RawRecord}s stamped with event time. Event time
+ * comes from {@code eventTimeOfValue} (return -1 when a value has none; the Kafka timestamp is used then,
+ * and the record will be dead-lettered downstream anyway).
+ */
+public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawRecord>> {
+  private final KafkaPipelineOptions options;
+  private final List<String> topics;
+  private final SerializableFunction<byte[], Long> eventTimeOfValue;
+
+  private ReadRawRecords(KafkaPipelineOptions options, List<String> topics, SerializableFunction<byte[], Long> eventTimeOfValue) {
+    super("ReadRawRecords");
+    this.options = options;
+    this.topics = topics;
+    this.eventTimeOfValue = eventTimeOfValue;
+  }
+
+  public static ReadRawRecords from(KafkaPipelineOptions options, List<String> topics,
+      SerializableFunction<byte[], Long> eventTimeOfValue) {
+    return new ReadRawRecords(options, topics, eventTimeOfValue);
+  }
+
+  @Override
+  public PCollection<RawRecord> expand(PBegin input) {
+    SerializableFunction<byte[], Long> valueTime = eventTimeOfValue;
+    SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime = r -> {
+      long t = valueTime.apply(r.getKV().getValue());
+      return new Instant(t > 0 ? t : r.getTimestamp());
+    };
+    return input
+        .apply("ReadKafka", KafkaIO.<byte[], byte[]>read()
+            .withBootstrapServers(options.getBootstrapServers())
+            .withTopics(topics)
+            .withKeyDeserializer(ByteArrayDeserializer.class)
+            .withValueDeserializer(ByteArrayDeserializer.class)
+            .withConsumerConfigUpdates(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getStartOffset()))
+            .commitOffsetsInFinalize()
+            .withTimestampPolicyFactory(BoundedOutOfOrdernessPolicy.factory(recordTime,
+                Duration.millis(options.getMaxOutOfOrdernessMs()),
+                Duration.millis(options.getIdlePartitionTimeoutMs()))))
+        .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()))
+        .setCoder(ProtoCoder.of(RawRecord.class));
+  }
+
+  static final class ToRawRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, RawRecord> {
+    private final Counter read = Metrics.counter("vigil.source", "records_read");
+
+    @ProcessElement
+    public void process(@Element KafkaRecord<byte[], byte[]> r, OutputReceiver<RawRecord> out) {
+      read.inc();
+      byte[] key = r.getKV().getKey();
+      byte[] value = r.getKV().getValue();
+      out.output(RawRecord.newBuilder()
+          .setTopic(r.getTopic())
+          .setPartition(r.getPartition())
+          .setOffset(r.getOffset())
+          .setKafkaTimestampMs(r.getTimestamp())
+          .setKey(key == null ? ByteString.EMPTY : ByteString.copyFrom(key))
+          .setValue(value == null ? ByteString.EMPTY : ByteString.copyFrom(value))
+          .setHasValue(value != null)
+          .build());
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.vigil.platform.kafka;
+
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes key/value byte pairs to a Kafka topic. The record timestamp is the element's event-time
+ * timestamp, so downstream consumers and retention see event time, not write time.
+ */
+public final class WriteKeyedRecords extends PTransform<PCollection<KV<byte[], byte[]>>, PDone> {
+  private final String bootstrapServers;
+  private final String topic;
+
+  private WriteKeyedRecords(String bootstrapServers, String topic) {
+    super("WriteTo(" + topic + ")");
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+  }
+
+  public static WriteKeyedRecords to(String bootstrapServers, String topic) {
+    return new WriteKeyedRecords(bootstrapServers, topic);
+  }
+
+  @Override
+  public PDone expand(PCollection<KV<byte[], byte[]>> input) {
+    return input.apply("KafkaWrite", KafkaIO.<byte[], byte[]>write()
+        .withBootstrapServers(bootstrapServers)
+        .withTopic(topic)
+        .withKeySerializer(ByteArraySerializer.class)
+        .withValueSerializer(ByteArraySerializer.class)
+        .withInputTimestamp());
+  }
+}

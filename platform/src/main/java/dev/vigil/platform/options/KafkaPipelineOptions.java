@@ -1,0 +1,64 @@
+package dev.vigil.platform.options;
+
+import dev.vigil.schemas.VigilTopics;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/** Options every Vigil job that reads and writes Kafka shares. */
+public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions {
+
+  @Description("Kafka bootstrap servers, host:port[,host:port...]")
+  @Default.String("localhost:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description("Topic that receives records the job cannot process, with the reason and original bytes")
+  @Default.String(VigilTopics.DEAD_LETTER)
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
+  @Description("Consumer group id; offsets are committed when Beam finalizes checkpoints")
+  @Default.String("vigil")
+  String getConsumerGroup();
+
+  void setConsumerGroup(String value);
+
+  @Description("Where to start when the consumer group has no committed offset: earliest or latest")
+  @Default.String("earliest")
+  String getStartOffset();
+
+  void setStartOffset(String value);
+
+  @Description("Bounded out-of-orderness: the watermark trails the newest event time seen by this many ms")
+  @Default.Long(5_000L)
+  Long getMaxOutOfOrdernessMs();
+
+  void setMaxOutOfOrdernessMs(Long value);
+
+  @Description("A partition with no new records for this many ms (and no backlog) lets the watermark follow "
+      + "wall-clock time, so idle partitions do not hold windows open")
+  @Default.Long(2_000L)
+  Long getIdlePartitionTimeoutMs();
+
+  void setIdlePartitionTimeoutMs(Long value);
+
+  /** Checks values Beam cannot check by type; throws with a one-line message. */
+  static void validate(KafkaPipelineOptions o) {
+    if (o.getBootstrapServers() == null || o.getBootstrapServers().isBlank()) {
+      throw new IllegalArgumentException("--bootstrapServers must not be empty");
+    }
+    if (!"earliest".equals(o.getStartOffset()) && !"latest".equals(o.getStartOffset())) {
+      throw new IllegalArgumentException("--startOffset must be earliest or latest, got '" + o.getStartOffset() + "'");
+    }
+    if (o.getMaxOutOfOrdernessMs() < 0) {
+      throw new IllegalArgumentException("--maxOutOfOrdernessMs must be >= 0, got " + o.getMaxOutOfOrdernessMs());
+    }
+    if (o.getIdlePartitionTimeoutMs() <= 0) {
+      throw new IllegalArgumentException("--idlePartitionTimeoutMs must be > 0, got " + o.getIdlePartitionTimeoutMs());
+    }
+  }
+}
