@@ -10,8 +10,6 @@ public final class FilterMetrics {
   public static final String PARTIALS_EMITTED = "partials_emitted";
   public static final String LATE_PARTIALS = "late_partials_emitted";
   public static final String EVENTS_PER_PARTIAL = "events_per_partial";
-  /** Beam's own counter for elements dropped behind the allowed lateness (runner-provided). */
-  public static final String DROPPED_DUE_TO_LATENESS = "droppedDueToLateness";
 
   private FilterMetrics() {}
 

@@ -35,7 +35,8 @@ import org.joda.time.Duration;
  * within the allowed lateness fire a late pane after {@code lateFiringDelay} of processing time; panes
  * discard what they already emitted, so every partial is additive and consumers simply merge all the
  * partials of a member. Events behind the allowed lateness are dropped by the runner and counted in
- * Beam's {@code droppedDueToLateness} counter.
+ * Beam's {@code droppedDueToLateness} counter (read it with
+ * {@code StreamingJobs.droppedDueToLateness}).
  */
 public final class PreAggregateMemberActivity extends PTransform<PCollection<ExtractedActivity>, PCollection<MemberActivityPartial>> {
   private final Duration windowSize;

@@ -40,6 +40,15 @@ public final class StreamingJobs {
     }
   }
 
+  /**
+   * Elements the runner dropped because they were behind the allowed lateness. Beam counts them itself,
+   * under a name whose case differs by runner ("DroppedDueToLateness" on Direct, "droppedDueToLateness"
+   * in runners-core, which Flink uses).
+   */
+  public static long droppedDueToLateness(PipelineResult result) {
+    return counter(result, "DroppedDueToLateness") + counter(result, "droppedDueToLateness");
+  }
+
   /** Cancels quietly; a job that has already ended is fine. */
   public static void cancel(PipelineResult result) {
     try {

@@ -1,0 +1,64 @@
+package dev.vigil.filter;
+
+import com.google.protobuf.ByteString;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.EventType;
+import dev.vigil.schemas.v1.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Events and raw records for filter tests. */
+final class ActivityFixtures {
+  static final String CHROME =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+  static final String CURL = "curl/8.4.0";
+  private static final EventType[] TYPES = {EventType.PAGE_VIEW, EventType.PROFILE_VIEW, EventType.SEARCH,
+      EventType.LOGIN_SUCCESS, EventType.LOGIN_FAILURE, EventType.SIGNUP, EventType.CONNECTION_INVITE, EventType.MESSAGE_SENT};
+
+  private ActivityFixtures() {}
+
+  static ActivityEvent event(long member, EventType type, long timestampMs) {
+    return ActivityEvent.newBuilder()
+        .setEventId(member + "-" + type + "-" + timestampMs)
+        .setMemberId(member).setType(type).setTimestampMs(timestampMs)
+        .setIp("203.0.113." + (member % 250)).setUserAgent(CHROME).setTargetId(member * 1000 + timestampMs % 97)
+        .setSessionId("s-" + member).build();
+  }
+
+  static List<ActivityEvent> randomEvents(Random random, int n, int members, long startMs, long spanMs) {
+    List<ActivityEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long member = 1 + random.nextInt(members);
+      events.add(ActivityEvent.newBuilder()
+          .setEventId("e" + i)
+          .setMemberId(member)
+          .setType(TYPES[random.nextInt(TYPES.length)])
+          .setTimestampMs(startMs + (long) (random.nextDouble() * spanMs))
+          .setIp(random.nextBoolean() ? "198.51." + random.nextInt(4) + "." + random.nextInt(255) : "2001:db8:" + random.nextInt(3) + "::" + random.nextInt(99))
+          .setUserAgent(random.nextInt(4) == 0 ? CURL : CHROME)
+          .setTargetId(random.nextInt(3) == 0 ? 0 : random.nextInt(500))
+          .setSessionId("s" + random.nextInt(6))
+          .build());
+    }
+    return events;
+  }
+
+  static RawRecord raw(byte[] value, long offset) {
+    RawRecord.Builder b = RawRecord.newBuilder().setTopic("raw").setPartition(0).setOffset(offset)
+        .setKafkaTimestampMs(1_000L).setHasValue(value != null);
+    if (value != null) {
+      b.setValue(ByteString.copyFrom(value));
+    }
+    return b.build();
+  }
+
+  static RawRecord raw(ActivityEvent event, long offset) {
+    return raw(event.toByteArray(), offset);
+  }
+
+  static byte[] garbage() {
+    return "this is not protobuf \u0000\u00ff".getBytes(StandardCharsets.UTF_8);
+  }
+}
