@@ -1,5 +1,6 @@
 package dev.vigil.core.aggregate;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import dev.vigil.core.sketch.DistinctCountSketch;
 import dev.vigil.core.sketch.StableHash;
 import dev.vigil.schemas.v1.EventType;
@@ -8,6 +9,7 @@ import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.UserAgentClass;
 import dev.vigil.schemas.v1.UserAgentClassCount;
+import java.util.Arrays;
 
 /**
  * One member's activity folded into counts and distinct-count sketches. Commutative and associative:
@@ -189,14 +191,30 @@ public final class MemberActivityAggregate {
     return sessions.estimate();
   }
 
+  /** Equal when the wire forms are equal: same member, counts and sketches. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MemberActivityAggregate other && toPartial().build().equals(other.toPartial().build());
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(memberId) * 31 + Long.hashCode(eventCount);
+  }
+
+  @Override
+  public String toString() {
+    return "MemberActivityAggregate{member=" + memberId + ", events=" + eventCount + "}";
+  }
+
   private static <E extends Enum<E>> E[] knownValues(E[] all, E unrecognized) {
-    return java.util.Arrays.stream(all).filter(e -> e != unrecognized).toArray(n -> java.util.Arrays.copyOf(all, n));
+    return Arrays.stream(all).filter(e -> e != unrecognized).toArray(n -> Arrays.copyOf(all, n));
   }
 
   private static int maxNumber(Enum<?>[] values) {
     int max = 0;
     for (Enum<?> v : values) {
-      max = Math.max(max, ((com.google.protobuf.ProtocolMessageEnum) v).getNumber());
+      max = Math.max(max, ((ProtocolMessageEnum) v).getNumber());
     }
     return max;
   }

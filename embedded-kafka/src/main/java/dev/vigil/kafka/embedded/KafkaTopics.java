@@ -59,24 +59,39 @@ public final class KafkaTopics {
           }
         }
       }
-      // describeTopics right after createTopics can fail with UnknownTopicOrPartition: retry briefly.
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (true) {
-        try {
-          admin.describeTopics(topics).allTopicNames().get();
-          return;
-        } catch (ExecutionException e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-          Thread.sleep(100);
-        }
-      }
+      awaitLeaders(topics);
     } catch (ExecutionException e) {
       throw new IllegalStateException("could not create topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * Waits until the broker's own metadata (what producers and consumers see, not only the controller's)
+   * names a leader for every partition. Producing earlier can leave an idempotent producer retrying
+   * forever with OUT_OF_ORDER_SEQUENCE_NUMBER after its first batch raced the leader election.
+   */
+  private void awaitLeaders(Collection<String> topics) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (String topic : topics) {
+      while (!hasLeaders(topic)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " has partitions without a leader after 30 s");
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private boolean hasLeaders(String topic) {
+    // A fresh client each time, so no cached metadata from an earlier attempt is reused.
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      return !infos.isEmpty() && infos.stream().allMatch(i -> i.leader() != null && i.leader().id() >= 0);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      return false;
     }
   }
 

@@ -1,0 +1,176 @@
+package dev.vigil.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.core.aggregate.MemberActivityAggregate;
+import dev.vigil.core.extract.ActivityExtractor;
+import dev.vigil.core.extract.UserAgentClassifier;
+import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.DeadLetter;
+import dev.vigil.schemas.v1.DeadLetterReason;
+import dev.vigil.schemas.v1.EventType;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * End to end through a real broker: a plain producer writes valid and malformed records, the filter job
+ * runs streaming on the Direct runner and on Flink (embedded), and the filtered and dead-letter topics
+ * must hold exactly what the events and the core oracle say.
+ */
+class FilterPipelineKafkaTest {
+  private static final long WINDOW_MS = 5_000;
+  private static EmbeddedKafkaBroker kafka;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafkaBroker.builder().build().start();
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
+  void filtersRawTopicIntoPartialsAndDeadLetters(String runner) throws Exception {
+    String raw = "raw-" + runner;
+    String filtered = "filtered-" + runner;
+    String deadLetters = "dl-" + runner;
+    // Three partitions and few keys: some partitions may stay empty, which the idle watermark must handle.
+    kafka.topics().create(List.of(raw, filtered, deadLetters), 3);
+
+    long base = System.currentTimeMillis() - 10_000;
+    List<ActivityEvent> events = ActivityFixtures.randomEvents(new Random(42), 400, 6, base, 2_000);
+    List<ActivityEvent> irrelevantInternal = List.of(ActivityFixtures.event(3, EventType.SEARCH, base).toBuilder()
+        .setUserAgent("VigilHealthCheck/1.0").build()); // dropped by the default rules
+    ActivityEvent missingType = ActivityFixtures.event(2, EventType.SEARCH, base).toBuilder().clearType().build();
+    byte[] garbage = ActivityFixtures.garbage();
+
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (ActivityEvent e : events) {
+        producer.send(new ProducerRecord<>(raw, key(e.getMemberId()), e.toByteArray()));
+      }
+      irrelevantInternal.forEach(e -> producer.send(new ProducerRecord<>(raw, key(e.getMemberId()), e.toByteArray())));
+      producer.send(new ProducerRecord<>(raw, key(1), garbage));
+      producer.send(new ProducerRecord<>(raw, key(2), missingType.toByteArray()));
+      producer.send(new ProducerRecord<>(raw, key(3), null));
+      producer.flush();
+    }
+
+    Map<String, MemberActivityPartial> expected = oracle(events);
+    FilterPipelineOptions options = FilterPipeline.parseOptions(new String[] {
+        "--runner=" + runner, "--bootstrapServers=" + kafka.bootstrapServers(),
+        "--inputTopic=" + raw, "--outputTopic=" + filtered, "--deadLetterTopic=" + deadLetters,
+        "--consumerGroup=it-" + runner, "--windowSeconds=5", "--maxOutOfOrdernessMs=1000",
+        "--idlePartitionTimeoutMs=1000", "--sketchK=32", "--parallelism=2", "--flinkMaster=[local]"});
+    PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
+    try {
+      List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords(filtered,
+          totalEventsAtLeast(events.size()), Duration.ofSeconds(150));
+      List<ConsumerRecord<byte[], byte[]>> letters = kafka.topics().awaitRecords(deadLetters,
+          r -> r.size() >= 3, Duration.ofSeconds(30));
+
+      Map<String, MemberActivityPartial> actual = mergedByMemberWindow(partials);
+      assertThat(eventCounts(actual)).as("event count per member-window").isEqualTo(eventCounts(expected));
+      assertThat(actual).isEqualTo(expected);
+      assertThat(partials).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
+          .isEqualTo(Long.toString(MemberActivityPartial.parseFrom(r.value()).getMemberId())));
+      assertThat(partials).allSatisfy(r -> assertThat(r.timestamp())
+          .as("record timestamp is event time (window end - 1 ms)")
+          .isEqualTo(MemberActivityPartial.parseFrom(r.value()).getWindowEndMs() - 1));
+
+      List<DeadLetter> parsed = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : letters) {
+        parsed.add(DeadLetter.parseFrom(r.value()));
+      }
+      assertThat(parsed).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(
+          DeadLetterReason.UNPARSEABLE, DeadLetterReason.MISSING_REQUIRED_FIELD, DeadLetterReason.UNPARSEABLE);
+      assertThat(parsed).extracting(d -> d.getOriginalValue().toByteArray())
+          .containsExactlyInAnyOrder(garbage, missingType.toByteArray(), new byte[0]);
+      assertThat(parsed).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(raw));
+    } finally {
+      StreamingJobs.cancel(job);
+    }
+    // Nothing more arrives after the expected output (no duplicates from late panes or retries).
+    assertThat(mergedByMemberWindow(kafka.topics().readAll(filtered))).isEqualTo(expected);
+    assertThat(kafka.topics().readAll(deadLetters)).hasSize(3);
+  }
+
+  private static Map<String, MemberActivityPartial> oracle(List<ActivityEvent> events) {
+    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
+    Map<String, MemberActivityAggregate> byKey = new HashMap<>();
+    for (ActivityEvent e : events) {
+      long start = e.getTimestampMs() - Math.floorMod(e.getTimestampMs(), WINDOW_MS);
+      byKey.computeIfAbsent(e.getMemberId() + "@" + start, k -> new MemberActivityAggregate(32)).add(extractor.extract(e));
+    }
+    Map<String, MemberActivityPartial> out = new HashMap<>();
+    byKey.forEach((k, a) -> {
+      long start = Long.parseLong(k.substring(k.indexOf('@') + 1));
+      out.put(k, a.toPartial().setWindowStartMs(start).setWindowEndMs(start + WINDOW_MS).build());
+    });
+    return out;
+  }
+
+  /** Late panes add to on-time ones, so the comparable unit is all partials of a member-window merged. */
+  private static Map<String, MemberActivityPartial> mergedByMemberWindow(List<ConsumerRecord<byte[], byte[]>> records)
+      throws Exception {
+    Map<String, MemberActivityAggregate> merged = new HashMap<>();
+    Map<String, long[]> windows = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      MemberActivityPartial p = MemberActivityPartial.parseFrom(r.value());
+      String key = p.getMemberId() + "@" + p.getWindowStartMs();
+      merged.computeIfAbsent(key, k -> new MemberActivityAggregate(32)).merge(MemberActivityAggregate.fromPartial(p));
+      windows.put(key, new long[] {p.getWindowStartMs(), p.getWindowEndMs()});
+    }
+    Map<String, MemberActivityPartial> out = new HashMap<>();
+    merged.forEach((k, a) -> out.put(k, a.toPartial().setWindowStartMs(windows.get(k)[0]).setWindowEndMs(windows.get(k)[1]).build()));
+    return out;
+  }
+
+  private static Map<String, Long> eventCounts(Map<String, MemberActivityPartial> partials) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    partials.forEach((k, p) -> counts.put(k, p.getEventCount()));
+    return counts;
+  }
+
+  private static Predicate<List<ConsumerRecord<byte[], byte[]>>> totalEventsAtLeast(long n) {
+    return records -> records.stream().mapToLong(r -> {
+      try {
+        return MemberActivityPartial.parseFrom(r.value()).getEventCount();
+      } catch (Exception e) {
+        return 0;
+      }
+    }).sum() >= n;
+  }
+
+  private static byte[] key(long member) {
+    return Long.toString(member).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.vigil.launcher;
+
+import dev.vigil.filter.FilterPipeline;
+import dev.vigil.filter.FilterPipelineOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+@Command(name = "filter", description = {
+    "Run the filter pipeline streaming until stopped: vigil.activity.raw -> vigil.activity.filtered (+ vigil.deadletter).",
+    "Takes Beam-style flags, e.g. --runner=FlinkRunner --flinkMaster=[local] --bootstrapServers=localhost:9092",
+    "--rulesFile=config/filter-rules.yaml. '--help' lists every flag."})
+final class FilterCommand implements Callable<Integer> {
+
+  @Unmatched
+  List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    if (beamArgs.contains("--help") || beamArgs.contains("-h")) {
+      PipelineOptionsFactory.register(FilterPipelineOptions.class);
+      PipelineOptionsFactory.printHelp(System.out, FilterPipelineOptions.class);
+      return 0;
+    }
+    List<String> args = new ArrayList<>(beamArgs);
+    if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {
+      args.add("--runner=FlinkRunner");
+    }
+    if (args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {
+      args.add("--flinkMaster=[local]");
+    }
+    FilterPipelineOptions options = FilterPipeline.parseOptions(args.toArray(String[]::new));
+    System.out.printf("Filter pipeline on %s: %s -> %s (dead letters: %s), Kafka at %s. Ctrl-C stops it.%n",
+        options.getRunner().getSimpleName(), options.getInputTopic(), options.getOutputTopic(),
+        options.getDeadLetterTopic(), options.getBootstrapServers());
+    FilterPipeline.create(options).run().waitUntilFinish();
+    return 0;
+  }
+}

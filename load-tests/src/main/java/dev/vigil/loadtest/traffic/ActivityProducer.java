@@ -1,0 +1,91 @@
+package dev.vigil.loadtest.traffic;
+
+import dev.vigil.schemas.v1.ActivityEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes synthetic traffic to a raw topic as an outside producer would: value = serialized
+ * {@link ActivityEvent}, key = member id as a decimal string. Optional malformed and internal records
+ * exercise the dead-letter path and the filter rules.
+ */
+public final class ActivityProducer {
+
+  /** What one run published. */
+  public record Summary(long valid, long healthChecks, long malformed, long elapsedMs) {
+    public long total() {
+      return valid + healthChecks + malformed;
+    }
+  }
+
+  public record Settings(String bootstrapServers, String topic, long count, int ratePerSecond, int members,
+      double abusiveFraction, double malformedFraction, double healthCheckFraction, long seed) {
+    public Settings {
+      if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
+      if (ratePerSecond < 0) throw new IllegalArgumentException("rate must be >= 0 (0 = unthrottled), got " + ratePerSecond);
+      if (malformedFraction < 0 || malformedFraction > 1) throw new IllegalArgumentException("malformed fraction must be in [0, 1]");
+      if (healthCheckFraction < 0 || healthCheckFraction > 1) throw new IllegalArgumentException("health-check fraction must be in [0, 1]");
+    }
+  }
+
+  private ActivityProducer() {}
+
+  /** Sends {@code count} records, throttled to the rate (0 = as fast as possible); reports progress every second. */
+  public static Summary run(Settings s, LongConsumer progress) {
+    SyntheticActivityGenerator generator = new SyntheticActivityGenerator(s.seed(), s.members(), s.abusiveFraction());
+    java.util.SplittableRandom mix = new java.util.SplittableRandom(s.seed() ^ 0x5eed);
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    long valid = 0;
+    long health = 0;
+    long bad = 0;
+    long start = System.nanoTime();
+    long lastReport = start;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long i = 0; i < s.count(); i++) {
+        if (s.ratePerSecond() > 0) {
+          long due = start + (long) (i * 1e9 / s.ratePerSecond());
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+        }
+        long now = System.currentTimeMillis();
+        double roll = mix.nextDouble();
+        byte[] key;
+        byte[] value;
+        if (roll < s.malformedFraction()) {
+          key = null;
+          value = generator.malformed(now);
+          bad++;
+        } else {
+          ActivityEvent e = roll < s.malformedFraction() + s.healthCheckFraction() ? generator.healthCheck(now) : generator.next(now);
+          if (e.getUserAgent().equals(SyntheticActivityGenerator.HEALTH_CHECK_AGENT)) {
+            health++;
+          } else {
+            valid++;
+          }
+          key = Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8);
+          value = e.toByteArray();
+        }
+        producer.send(new ProducerRecord<>(s.topic(), key, value));
+        long t = System.nanoTime();
+        if (t - lastReport >= 1_000_000_000L) {
+          progress.accept(i + 1);
+          lastReport = t;
+        }
+      }
+      producer.flush();
+    }
+    progress.accept(s.count());
+    return new Summary(valid, health, bad, (System.nanoTime() - start) / 1_000_000);
+  }
+}

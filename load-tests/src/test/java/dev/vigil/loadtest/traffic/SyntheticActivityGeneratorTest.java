@@ -1,0 +1,46 @@
+package dev.vigil.loadtest.traffic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.core.extract.ActivityParser;
+import dev.vigil.core.extract.ParsedActivity;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.EventType;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SyntheticActivityGeneratorTest {
+
+  @Test
+  void sameSeedSameEvents() {
+    SyntheticActivityGenerator a = new SyntheticActivityGenerator(7, 500, 0.02);
+    SyntheticActivityGenerator b = new SyntheticActivityGenerator(7, 500, 0.02);
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(a.next(1_000 + i)).isEqualTo(b.next(1_000 + i));
+    }
+  }
+
+  @Test
+  void scrapersViewManyDistinctProfilesAndAreAMinority() {
+    SyntheticActivityGenerator g = new SyntheticActivityGenerator(11, 2_000, 0.02);
+    List<ActivityEvent> events = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      events.add(g.next(1_700_000_000_000L + i));
+    }
+    long abusiveMembers = events.stream().map(ActivityEvent::getMemberId).distinct().filter(g::isAbusive).count();
+    long allMembers = events.stream().map(ActivityEvent::getMemberId).distinct().count();
+    assertThat(abusiveMembers).isPositive().isLessThan(allMembers / 10);
+    assertThat(events.stream().filter(e -> g.isAbusive(e.getMemberId())))
+        .allSatisfy(e -> assertThat(e.getType()).isEqualTo(EventType.PROFILE_VIEW));
+    assertThat(events).allSatisfy(e -> assertThat(ActivityParser.validate(e)).isInstanceOf(ParsedActivity.Valid.class));
+  }
+
+  @Test
+  void malformedRecordsAreRejectedByTheParser() {
+    SyntheticActivityGenerator g = new SyntheticActivityGenerator(3, 100, 0.1);
+    for (int i = 0; i < 200; i++) {
+      assertThat(ActivityParser.parse(g.malformed(i))).isInstanceOf(ParsedActivity.Rejected.class);
+    }
+  }
+}
