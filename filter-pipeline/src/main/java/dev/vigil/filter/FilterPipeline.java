@@ -11,6 +11,7 @@ import dev.vigil.schemas.v1.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -37,6 +38,10 @@ public final class FilterPipeline {
     FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
     FilterPipelineOptions.validate(options);
     options.setStreaming(true);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (flink.getAutoWatermarkInterval() == null) {
+      flink.setAutoWatermarkInterval(200L); // how often Flink asks KafkaIO for the watermark
+    }
     return options;
   }
 
