@@ -1,0 +1,84 @@
+package dev.vigil.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class VigilCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream originalOut;
+  private PrintStream originalErr;
+
+  @BeforeEach
+  void capture() {
+    originalOut = System.out;
+    originalErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(originalOut);
+    System.setErr(originalErr);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsSubcommands() {
+    assertThat(VigilCli.execute("--help")).isZero();
+    assertThat(stdout()).contains("kafka", "produce", "filter", "demo");
+  }
+
+  @Test
+  void filterHelpListsBeamOptions() {
+    assertThat(VigilCli.execute("filter", "--help")).isZero();
+    assertThat(stdout()).contains("--inputTopic", "--rulesFile", "--bootstrapServers", "--windowSeconds");
+  }
+
+  @Test
+  void badFlagsGiveOneLineErrorAndExitTwo() {
+    assertThat(VigilCli.execute("produce", "--members", "0")).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil produce: --members must be >= 1, got 0");
+  }
+
+  @Test
+  void unknownOptionIsReported() {
+    assertThat(VigilCli.execute("kafka", "--prot", "1")).isEqualTo(2);
+    assertThat(stderr()).contains("Unknown option: '--prot'");
+  }
+
+  @Test
+  void filterRejectsInvalidBeamFlagsInOneLine() {
+    assertThat(VigilCli.execute("filter", "--windowSeconds=0")).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil filter: --windowSeconds must be >= 1, got 0");
+  }
+
+  @Test
+  void filterRejectsBrokenRulesFileBeforeStarting() {
+    assertThat(VigilCli.execute("filter", "--rulesFile=/nonexistent/rules.yaml")).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil filter: rules file /nonexistent/rules.yaml does not exist");
+  }
+
+  @Test
+  void demoRunsEndToEndAndAccountsForEveryEvent() {
+    int code = VigilCli.execute("demo", "--runner=DirectRunner", "--events=3000", "--members=200", "--timeout-seconds=120");
+    assertThat(code).as(stdout()).isZero();
+    assertThat(stdout()).contains("Records per topic", "vigil.activity.filtered", "Reduction:", "Dead letters by reason",
+        "UNPARSEABLE");
+    assertThat(stdout()).containsPattern("Events accounted for in partials: ([\\d,]+) of \\1 valid");
+  }
+}
