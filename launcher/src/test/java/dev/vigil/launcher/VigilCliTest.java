@@ -58,7 +58,7 @@ class VigilCliTest {
   @Test
   void unknownOptionIsReported() {
     assertThat(VigilCli.execute("kafka", "--prot", "1")).isEqualTo(2);
-    assertThat(stderr()).contains("Unknown option: '--prot'");
+    assertThat(stderr()).contains("Unknown options: '--prot'");
   }
 
   @Test
