@@ -37,43 +37,48 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * aggregation with the same core classes, and (b) the Beam filter pipeline on FlinkRunner (embedded).
  * Reports events/s of wall time and events per CPU-second of the whole process (broker included in both).
  *
- * <p>Run: {@code ./vigil bench-filter} is not wired yet; use
- * {@code java -cp ... dev.vigil.loadtest.bench.FilterThroughputBenchmark [events] [members] [--beam-only]}.
+ * <p>Run: {@code ./vigil bench filter [--events N] [--members N] [--beam-runs N] [--beam-only]}.
  */
 public final class FilterThroughputBenchmark {
   private static final long WINDOW_MS = 5_000;
 
-  public static void main(String[] args) throws Exception {
-    int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    int members = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-    boolean beamOnly = args.length > 2 && args[2].equals("--beam-only"); // for profiling runs
+  private FilterThroughputBenchmark() {}
+
+  /**
+   * Pre-fills a topic, runs (a) once and (b) {@code beamRuns} times against it and prints each result.
+   * {@code beamOnly} skips (a), for profiling the pipeline alone.
+   */
+  public static void run(int events, int members, int beamRuns, boolean beamOnly) throws Exception {
     int partitions = 2;
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
-      kafka.topics().create(List.of("bench.raw", "bench.plain.out", "bench.out.bench-beam-0", "bench.out.bench-beam-1", "bench.out.bench-beam-2", "bench.dl"), partitions);
+      List<String> topics = new java.util.ArrayList<>(List.of("bench.raw", "bench.plain.out", "bench.dl"));
+      for (int v = 0; v < beamRuns; v++) {
+        topics.add("bench.out.bench-beam-" + v);
+      }
+      kafka.topics().create(topics, partitions);
       long base = System.currentTimeMillis() - 3_600_000; // an hour ago: every window can close
       fill(kafka.bootstrapServers(), events, members, base);
-      System.out.printf("pre-filled bench.raw with %,d events (%d partitions)%n", events, partitions);
+      System.out.printf("pre-filled bench.raw with %,d events from %,d members (%d partitions)%n", events, members, partitions);
 
       // Warm up the user-agent classifier so neither side pays for building it.
       UserAgentClassifier.shared();
 
-      if (beamOnly) {
-        System.out.println(beamOnFlink(kafka.bootstrapServers(), events, "bench-beam-0").describe("(b) Beam on FlinkRunner"));
-        System.exit(0);
+      Result plain = null;
+      if (!beamOnly) {
+        plain = plainLoop(kafka.bootstrapServers(), events);
+        System.out.println(plain.describe("(a) plain Kafka loop, 1 thread"));
       }
-      Result plain = plainLoop(kafka.bootstrapServers(), events);
-      System.out.println(plain.describe("(a) plain Kafka loop, 1 thread"));
-      // Three identical runs, each reading the whole topic with its own consumer group: the first pays for
+      // Identical runs, each reading the whole topic with its own consumer group: the first pays for
       // JIT warm-up and class loading, so a single run understates steady-state throughput.
-      String[][] variants = {{}, {}, {}};
-      for (int v = 0; v < variants.length; v++) {
-        Result beam = beamOnFlink(kafka.bootstrapServers(), events, "bench-beam-" + v, variants[v]);
+      for (int v = 0; v < beamRuns; v++) {
+        Result beam = beamOnFlink(kafka.bootstrapServers(), events, "bench-beam-" + v);
         System.out.println(beam.describe("(b) Beam on FlinkRunner [local], parallelism 2, run " + (v + 1)));
-        System.out.printf("    ratio b/a: %.2f (wall), %.2f (per CPU-second)%n",
-            beam.eventsPerSecond() / plain.eventsPerSecond(), beam.eventsPerCpuSecond() / plain.eventsPerCpuSecond());
+        if (plain != null) {
+          System.out.printf("    ratio b/a: %.2f (wall), %.2f (per CPU-second)%n",
+              beam.eventsPerSecond() / plain.eventsPerSecond(), beam.eventsPerCpuSecond() / plain.eventsPerCpuSecond());
+        }
       }
     }
-    System.exit(0); // KafkaIO and Flink leave non-daemon threads behind after cancel
   }
 
   record Result(long events, long partials, double wallSeconds, double cpuSeconds) {
@@ -161,13 +166,12 @@ public final class FilterThroughputBenchmark {
   }
 
   /** (b): the real filter job; done when the output holds every event. */
-  static Result beamOnFlink(String bootstrap, int events, String group, String... extraFlags) throws Exception {
+  static Result beamOnFlink(String bootstrap, int events, String group) throws Exception {
     String out = "bench.out." + group;
-    List<String> flags = new java.util.ArrayList<>(List.of(
+    List<String> flags = List.of(
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
         "--inputTopic=bench.raw", "--outputTopic=" + out, "--deadLetterTopic=bench.dl",
-        "--consumerGroup=" + group, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000"));
-    flags.addAll(List.of(extraFlags));
+        "--consumerGroup=" + group, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000");
     FilterPipelineOptions options = FilterPipeline.parseOptions(flags.toArray(String[]::new));
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();

@@ -1,0 +1,46 @@
+package dev.vigil.launcher;
+
+import dev.vigil.loadtest.bench.FilterThroughputBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
+    subcommands = {BenchCommand.Filter.class})
+final class BenchCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "filter", mixinStandardHelpOptions = true, description = {
+      "Filter work on one pre-filled topic, side by side: (a) a plain KafkaConsumer/KafkaProducer loop,",
+      "(b) the Beam filter pipeline on embedded Flink. Prints events/s and events per CPU-second."})
+  static final class Filter implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "1000000", description = "Events to pre-fill (default: ${DEFAULT-VALUE})")
+    int events;
+
+    @Option(names = "--members", defaultValue = "100000", description = "Distinct members (default: ${DEFAULT-VALUE})")
+    int members;
+
+    @Option(names = "--beam-runs", defaultValue = "3", description = "Identical Beam runs; later runs are JIT-warm (default: ${DEFAULT-VALUE})")
+    int beamRuns;
+
+    @Option(names = "--beam-only", description = "Skip the plain loop (for profiling the pipeline)")
+    boolean beamOnly;
+
+    @Override
+    public Integer call() throws Exception {
+      if (events < 1 || members < 1) {
+        throw new IllegalArgumentException("--events and --members must be >= 1");
+      }
+      if (beamRuns < 0) {
+        throw new IllegalArgumentException("--beam-runs must be >= 0, got " + beamRuns);
+      }
+      FilterThroughputBenchmark.run(events, members, beamRuns, beamOnly);
+      return 0;
+    }
+  }
+}
