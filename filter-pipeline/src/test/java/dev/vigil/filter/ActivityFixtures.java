@@ -5,8 +5,14 @@ import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.EventType;
 import dev.vigil.schemas.v1.RawRecord;
 import java.nio.charset.StandardCharsets;
+import dev.vigil.core.aggregate.MemberActivityAggregate;
+import dev.vigil.core.extract.ActivityExtractor;
+import dev.vigil.core.extract.UserAgentClassifier;
+import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** Events and raw records for filter tests. */
@@ -43,6 +49,25 @@ final class ActivityFixtures {
           .build());
     }
     return events;
+  }
+
+  /**
+   * The naive oracle: each event extracted and aggregated per (member, fixed window) with no Beam involved,
+   * keyed "member@windowStart".
+   */
+  static Map<String, MemberActivityPartial> expectedPartials(List<ActivityEvent> events, long windowMs, int sketchSize) {
+    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
+    Map<String, MemberActivityAggregate> byKey = new HashMap<>();
+    for (ActivityEvent e : events) {
+      long start = e.getTimestampMs() - Math.floorMod(e.getTimestampMs(), windowMs);
+      byKey.computeIfAbsent(e.getMemberId() + "@" + start, k -> new MemberActivityAggregate(sketchSize)).add(extractor.extract(e));
+    }
+    Map<String, MemberActivityPartial> out = new HashMap<>();
+    byKey.forEach((k, a) -> {
+      long start = Long.parseLong(k.substring(k.indexOf('@') + 1));
+      out.put(k, a.toPartial().setWindowStartMs(start).setWindowEndMs(start + windowMs).build());
+    });
+    return out;
   }
 
   static RawRecord raw(byte[] value, long offset) {

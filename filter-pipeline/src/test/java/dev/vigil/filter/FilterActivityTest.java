@@ -46,18 +46,7 @@ class FilterActivityTest {
       input.add(TimestampedValue.of(ActivityFixtures.raw(ActivityFixtures.garbage(), offset++), new Instant(1_700_000_000_000L)));
     }
 
-    // Oracle: extract each event and aggregate per (member, 5 s window) with no Beam involved.
-    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
-    Map<String, MemberActivityAggregate> oracle = new HashMap<>();
-    for (ActivityEvent e : events) {
-      long windowStart = e.getTimestampMs() - Math.floorMod(e.getTimestampMs(), WINDOW_MS);
-      oracle.computeIfAbsent(e.getMemberId() + "@" + windowStart, k -> new MemberActivityAggregate(32)).add(extractor.extract(e));
-    }
-    HashMap<String, MemberActivityPartial> expected = new HashMap<>();
-    oracle.forEach((key, agg) -> {
-      long start = Long.parseLong(key.substring(key.indexOf('@') + 1));
-      expected.put(key, agg.toPartial().setWindowStartMs(start).setWindowEndMs(start + WINDOW_MS).build());
-    });
+    Map<String, MemberActivityPartial> expected = ActivityFixtures.expectedPartials(events, WINDOW_MS, 32);
 
     PCollectionTuple out = p.apply(Create.timestamped(input).withCoder(ProtoCoder.of(RawRecord.class)))
         .apply(new FilterActivity(FilterRulesLoader.loadDefault(),

@@ -78,7 +78,7 @@ class FilterPipelineKafkaTest {
       producer.flush();
     }
 
-    Map<String, MemberActivityPartial> expected = oracle(events);
+    Map<String, MemberActivityPartial> expected = ActivityFixtures.expectedPartials(events, WINDOW_MS, 32);
     FilterPipelineOptions options = FilterPipeline.parseOptions(new String[] {
         "--runner=" + runner, "--bootstrapServers=" + kafka.bootstrapServers(),
         "--inputTopic=" + raw, "--outputTopic=" + filtered, "--deadLetterTopic=" + deadLetters,
@@ -115,21 +115,6 @@ class FilterPipelineKafkaTest {
     // Nothing more arrives after the expected output (no duplicates from late panes or retries).
     assertThat(mergedByMemberWindow(kafka.topics().readAll(filtered))).isEqualTo(expected);
     assertThat(kafka.topics().readAll(deadLetters)).hasSize(3);
-  }
-
-  private static Map<String, MemberActivityPartial> oracle(List<ActivityEvent> events) {
-    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
-    Map<String, MemberActivityAggregate> byKey = new HashMap<>();
-    for (ActivityEvent e : events) {
-      long start = e.getTimestampMs() - Math.floorMod(e.getTimestampMs(), WINDOW_MS);
-      byKey.computeIfAbsent(e.getMemberId() + "@" + start, k -> new MemberActivityAggregate(32)).add(extractor.extract(e));
-    }
-    Map<String, MemberActivityPartial> out = new HashMap<>();
-    byKey.forEach((k, a) -> {
-      long start = Long.parseLong(k.substring(k.indexOf('@') + 1));
-      out.put(k, a.toPartial().setWindowStartMs(start).setWindowEndMs(start + WINDOW_MS).build());
-    });
-    return out;
   }
 
   /** Late panes add to on-time ones, so the comparable unit is all partials of a member-window merged. */
