@@ -163,6 +163,16 @@ public final class MemberActivityAggregate {
     return memberId;
   }
 
+  /** Event time of the earliest event, {@code Long.MAX_VALUE} when empty. */
+  public long firstEventMs() {
+    return firstEventMs;
+  }
+
+  /** Event time of the latest event, {@code Long.MIN_VALUE} when empty. */
+  public long lastEventMs() {
+    return lastEventMs;
+  }
+
   public long eventCount() {
     return eventCount;
   }

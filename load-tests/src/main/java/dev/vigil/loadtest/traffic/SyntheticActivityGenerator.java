@@ -5,11 +5,32 @@ import dev.vigil.schemas.v1.EventType;
 import java.util.SplittableRandom;
 
 /**
- * Seeded, reproducible activity traffic: mostly normal members browsing, plus a share of scrapers
- * (bursts of profile views of distinct targets from robot user agents). The same seed and settings give
- * the same events, so runs and benchmarks are comparable; {@link #isAbusive} is the ground truth.
+ * Seeded, reproducible activity traffic with ground truth. Most members behave normally (a mix of page
+ * views, searches, profile views, messages, logins; a share are "busy" members with several times the
+ * usual activity, the hard negatives). A minority are abusive, each of one {@link AbuseType}:
+ * <ul>
+ *   <li>{@code SCRAPER}: bursts of profile views of distinct targets, mostly from robot user agents
+ *       (a third disguise themselves with browser agents) and rotating IPs;</li>
+ *   <li>{@code FAKE_ACCOUNT}: sign-ups followed by bursts of connection invites to strangers, many
+ *       sessions;</li>
+ *   <li>{@code SPAMMER}: messages to many distinct members.</li>
+ * </ul>
+ * Half of all traffic comes from the abusive minority, which is what makes them stand out. The same seed
+ * and settings give the same events; {@link #abuseType} is the ground truth.
  */
 public final class SyntheticActivityGenerator {
+  /** Ground truth of a member's behaviour. */
+  public enum AbuseType {
+    NONE, SCRAPER, FAKE_ACCOUNT, SPAMMER;
+
+    /** Label name used in {@code AbuseLabel.abuse_type}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private static final AbuseType[] ABUSE_TYPES = {AbuseType.SCRAPER, AbuseType.FAKE_ACCOUNT, AbuseType.SPAMMER};
+
   static final String[] BROWSER_AGENTS = {
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
       "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
@@ -43,40 +64,68 @@ public final class SyntheticActivityGenerator {
     this.abusiveFraction = abusiveFraction;
   }
 
-  /** Ground truth: whether a member id is one of the scrapers. Stable for a given seed and settings. */
-  public boolean isAbusive(long memberId) {
+  /** Ground truth for a member id. Stable for a given seed and settings, whatever was generated. */
+  public AbuseType abuseType(long memberId) {
     // Hash-based so that membership does not depend on how many events were generated.
     long h = dev.vigil.core.sketch.StableHash.ofLong(memberId ^ seed);
-    return (h >>> 11) * 0x1.0p-53 < abusiveFraction;
+    if ((h >>> 11) * 0x1.0p-53 >= abusiveFraction) {
+      return AbuseType.NONE;
+    }
+    return ABUSE_TYPES[(int) Math.floorMod(h, (long) ABUSE_TYPES.length)];
   }
 
-  /** The next event, stamped with {@code timestampMs}. Scrapers emit far more events than others. */
+  /** Whether a member is abusive of any type. */
+  public boolean isAbusive(long memberId) {
+    return abuseType(memberId) != AbuseType.NONE;
+  }
+
+  /** Busy normal members: several times the usual activity, still benign (hard negatives). */
+  private boolean isBusy(long memberId) {
+    return Math.floorMod(memberId * 31 + seed, 10) == 0;
+  }
+
+  /** The next event, stamped with {@code timestampMs}. Abusers emit far more events than others. */
   public ActivityEvent next(long timestampMs) {
-    long member;
     // Half of all traffic comes from the abusive minority, which is what makes them stand out.
-    if (abusiveFraction > 0 && random.nextInt(2) == 0) {
-      member = pickMember(true);
-    } else {
-      member = pickMember(false);
-    }
-    boolean scraper = isAbusive(member);
+    long member = pickMember(abusiveFraction > 0 && random.nextInt(2) == 0);
     ActivityEvent.Builder b = ActivityEvent.newBuilder()
         .setEventId(seed + "-" + sequence++)
         .setMemberId(member)
-        .setTimestampMs(timestampMs)
-        .setSessionId("sess-" + member + "-" + (scraper ? random.nextInt(50) : random.nextInt(2)));
-    if (scraper) {
-      b.setType(EventType.PROFILE_VIEW)
+        .setTimestampMs(timestampMs);
+    switch (abuseType(member)) {
+      case SCRAPER -> b.setType(EventType.PROFILE_VIEW)
           .setTargetId(1 + random.nextLong(10_000_000L))
           .setIp("198.51." + (member % 200) + "." + random.nextInt(256))
-          .setUserAgent(ROBOT_AGENTS[(int) (member % ROBOT_AGENTS.length)]);
-    } else {
-      EventType type = NORMAL_MIX[random.nextInt(NORMAL_MIX.length)];
-      b.setType(type)
-          .setTargetId(type == EventType.PROFILE_VIEW || type == EventType.MESSAGE_SENT || type == EventType.CONNECTION_INVITE
-              ? 1 + random.nextInt(members) : 0)
-          .setIp("203.0." + (member % 100) + "." + (member % 250))
-          .setUserAgent(BROWSER_AGENTS[(int) (member % BROWSER_AGENTS.length)]);
+          .setUserAgent(member % 3 == 0 ? BROWSER_AGENTS[random.nextInt(BROWSER_AGENTS.length)]
+              : ROBOT_AGENTS[(int) (member % ROBOT_AGENTS.length)])
+          .setSessionId("sess-" + member + "-" + random.nextInt(50));
+      case FAKE_ACCOUNT -> {
+        int roll = random.nextInt(10);
+        EventType type = roll == 0 ? EventType.SIGNUP : roll < 8 ? EventType.CONNECTION_INVITE : EventType.PROFILE_VIEW;
+        b.setType(type)
+            .setTargetId(type == EventType.SIGNUP ? 0 : 1 + random.nextLong(10_000_000L))
+            .setIp("192.0." + random.nextInt(4) + "." + random.nextInt(256))
+            .setUserAgent(BROWSER_AGENTS[random.nextInt(BROWSER_AGENTS.length)])
+            .setSessionId("sess-" + member + "-" + random.nextInt(200));
+      }
+      case SPAMMER -> {
+        int roll = random.nextInt(10);
+        EventType type = roll < 8 ? EventType.MESSAGE_SENT : roll == 8 ? EventType.CONNECTION_INVITE : EventType.SEARCH;
+        b.setType(type)
+            .setTargetId(type == EventType.SEARCH ? 0 : 1 + random.nextLong(10_000_000L))
+            .setIp("203.0." + (member % 100) + "." + (member % 250))
+            .setUserAgent(BROWSER_AGENTS[(int) (member % BROWSER_AGENTS.length)])
+            .setSessionId("sess-" + member + "-" + random.nextInt(3));
+      }
+      default -> {
+        EventType type = NORMAL_MIX[random.nextInt(NORMAL_MIX.length)];
+        b.setType(type)
+            .setTargetId(type == EventType.PROFILE_VIEW || type == EventType.MESSAGE_SENT || type == EventType.CONNECTION_INVITE
+                ? 1 + random.nextInt(members) : 0)
+            .setIp("203.0." + (member % 100) + "." + (member % 250))
+            .setUserAgent(BROWSER_AGENTS[(int) (member % BROWSER_AGENTS.length)])
+            .setSessionId("sess-" + member + "-" + random.nextInt(2));
+      }
     }
     return b.build();
   }
@@ -102,7 +151,11 @@ public final class SyntheticActivityGenerator {
   private long pickMember(boolean abusive) {
     for (int attempt = 0; attempt < 1_000; attempt++) {
       long candidate = 1 + random.nextInt(members);
-      if (isAbusive(candidate) == abusive) {
+      if (isAbusive(candidate) != abusive) {
+        continue;
+      }
+      // Busy members get three draws in four; others are accepted one time in four.
+      if (abusive || isBusy(candidate) || random.nextInt(4) == 0) {
         return candidate;
       }
     }

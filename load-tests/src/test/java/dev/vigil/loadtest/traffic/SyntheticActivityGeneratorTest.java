@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.core.extract.ActivityParser;
 import dev.vigil.core.extract.ParsedActivity;
 import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.loadtest.traffic.SyntheticActivityGenerator.AbuseType;
 import dev.vigil.schemas.v1.EventType;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ class SyntheticActivityGeneratorTest {
   }
 
   @Test
-  void scrapersViewManyDistinctProfilesAndAreAMinority() {
+  void abusersAreAMinorityAndBehaveByType() {
     SyntheticActivityGenerator g = new SyntheticActivityGenerator(11, 2_000, 0.02);
     List<ActivityEvent> events = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
@@ -31,8 +32,14 @@ class SyntheticActivityGeneratorTest {
     long abusiveMembers = events.stream().map(ActivityEvent::getMemberId).distinct().filter(g::isAbusive).count();
     long allMembers = events.stream().map(ActivityEvent::getMemberId).distinct().count();
     assertThat(abusiveMembers).isPositive().isLessThan(allMembers / 10);
-    assertThat(events.stream().filter(e -> g.isAbusive(e.getMemberId())))
-        .allSatisfy(e -> assertThat(e.getType()).isEqualTo(EventType.PROFILE_VIEW));
+    assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.SCRAPER))
+        .isNotEmpty().allSatisfy(e -> assertThat(e.getType()).isEqualTo(EventType.PROFILE_VIEW));
+    assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.SPAMMER).map(ActivityEvent::getType))
+        .isNotEmpty().contains(EventType.MESSAGE_SENT).doesNotContain(EventType.PROFILE_VIEW, EventType.SIGNUP);
+    assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.FAKE_ACCOUNT).map(ActivityEvent::getType))
+        .isNotEmpty().contains(EventType.SIGNUP, EventType.CONNECTION_INVITE).doesNotContain(EventType.MESSAGE_SENT);
+    assertThat(events.stream().filter(e -> !g.isAbusive(e.getMemberId())).map(ActivityEvent::getType))
+        .doesNotContain(EventType.SIGNUP);
     assertThat(events).allSatisfy(e -> assertThat(ActivityParser.validate(e)).isInstanceOf(ParsedActivity.Valid.class));
   }
 
