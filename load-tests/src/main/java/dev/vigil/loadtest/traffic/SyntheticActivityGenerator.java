@@ -84,6 +84,11 @@ public final class SyntheticActivityGenerator {
     return Math.floorMod(memberId * 31 + seed, 10) == 0;
   }
 
+  /** Relative activity of an abusive member, from 1 down to 1/27: not every abuser is a flood. */
+  private double intensity(long memberId) {
+    return Math.pow(3, -Math.floorMod(memberId * 7 + seed, 4));
+  }
+
   /** The next event, stamped with {@code timestampMs}. Abusers emit far more events than others. */
   public ActivityEvent next(long timestampMs) {
     // Half of all traffic comes from the abusive minority, which is what makes them stand out.
@@ -154,8 +159,10 @@ public final class SyntheticActivityGenerator {
       if (isAbusive(candidate) != abusive) {
         continue;
       }
-      // Busy members get three draws in four; others are accepted one time in four.
-      if (abusive || isBusy(candidate) || random.nextInt(4) == 0) {
+      // Abusers work at different intensities (1, 1/3, 1/9, 1/27 of the fastest); busy normal members are
+      // accepted three draws in four, others one time in four.
+      boolean accepted = abusive ? random.nextDouble() < intensity(candidate) : isBusy(candidate) || random.nextInt(4) == 0;
+      if (accepted) {
         return candidate;
       }
     }
