@@ -95,6 +95,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
   }
 
   private void process(List<Pending<I, O>> batch) {
+    // Counted before the futures complete, so a caller that saw its result also sees its batch counted.
+    batches.incrementAndGet();
+    items.addAndGet(batch.size());
     List<I> inputs = new ArrayList<>(batch.size());
     for (Pending<I, O> p : batch) {
       inputs.add(p.item());
@@ -110,8 +113,6 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     } catch (RuntimeException e) {
       batch.forEach(p -> p.result().completeExceptionally(e));
     }
-    batches.incrementAndGet();
-    items.addAndGet(batch.size());
   }
 
   /** Processes what is queued, then stops the worker. */
