@@ -3,7 +3,7 @@ package dev.vigil.scoring;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vigil.core.features.MemberFeatures;
+import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.core.policy.ScorePolicy;
 import dev.vigil.schemas.v1.Action;
 import java.io.IOException;
@@ -59,8 +59,8 @@ public final class ModelBundle {
     require(m.artifact() != null && m.artifact().endsWith(ENGINE_SUFFIXES.get(m.engine())),
         where + "artifact for engine " + m.engine() + " must end with " + ENGINE_SUFFIXES.get(m.engine()) + ", got " + m.artifact());
     require(Files.isRegularFile(directory.resolve(m.artifact())), where + "artifact " + m.artifact() + " is missing");
-    require(MemberFeatures.SCHEMA.equals(m.featureSchema()),
-        where + "feature schema " + m.featureSchema() + " does not match this build's " + MemberFeatures.SCHEMA);
+    require(MemberFeatureVector.SCHEMA.equals(m.featureSchema()),
+        where + "feature schema " + m.featureSchema() + " does not match this build's " + MemberFeatureVector.SCHEMA);
     validateFeatures(where, m.features());
     ScorePolicy policy;
     try {
@@ -73,10 +73,10 @@ public final class ModelBundle {
 
   private static void validateFeatures(String where, List<String> features) {
     require(features != null && !features.isEmpty(), where + "manifest lists no features");
-    for (int i = 0; i < Math.max(features.size(), MemberFeatures.COUNT); i++) {
-      String expected = i < MemberFeatures.COUNT ? MemberFeatures.NAMES.get(i) : "(none)";
+    for (int i = 0; i < Math.max(features.size(), MemberFeatureVector.COUNT); i++) {
+      String expected = i < MemberFeatureVector.COUNT ? MemberFeatureVector.NAMES.get(i) : "(none)";
       String actual = i < features.size() ? features.get(i) : "(none)";
-      require(expected.equals(actual), where + "feature " + i + " is " + actual + " but " + MemberFeatures.SCHEMA
+      require(expected.equals(actual), where + "feature " + i + " is " + actual + " but " + MemberFeatureVector.SCHEMA
           + " has " + expected + " there");
     }
   }
@@ -98,7 +98,7 @@ public final class ModelBundle {
     Map<String, ScorePolicy.Baseline> baselines = new HashMap<>();
     ModelManifest.ReasonSpec reasons = m.reasons();
     if (reasons != null && reasons.baselines() != null) {
-      Set<String> known = Set.copyOf(MemberFeatures.NAMES);
+      Set<String> known = Set.copyOf(MemberFeatureVector.NAMES);
       reasons.baselines().forEach((feature, b) -> {
         if (!known.contains(feature)) {
           throw new IllegalArgumentException("baseline for unknown feature " + feature);
@@ -107,7 +107,7 @@ public final class ModelBundle {
             b.code() == null ? ScorePolicy.defaultReasonCode(feature) : b.code()));
       });
     }
-    return new ScorePolicy(thresholds, MemberFeatures.NAMES, baselines,
+    return new ScorePolicy(thresholds, MemberFeatureVector.NAMES, baselines,
         reasons == null ? 3.0 : reasons.minDeviation(), reasons == null ? 3 : reasons.maxReasons());
   }
 

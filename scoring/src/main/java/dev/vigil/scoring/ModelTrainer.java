@@ -1,6 +1,6 @@
 package dev.vigil.scoring;
 
-import dev.vigil.core.features.MemberFeatures;
+import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.core.policy.ScorePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,8 +58,8 @@ public final class ModelTrainer {
       throw new IllegalArgumentException("need at least 10 labelled rows, got " + rows.size());
     }
     for (TrainingRow r : rows) {
-      if (r.features().length != MemberFeatures.COUNT) {
-        throw new IllegalArgumentException("rows must have " + MemberFeatures.COUNT + " features, got " + r.features().length);
+      if (r.features().length != MemberFeatureVector.COUNT) {
+        throw new IllegalArgumentException("rows must have " + MemberFeatureVector.COUNT + " features, got " + r.features().length);
       }
     }
     List<TrainingRow> shuffled = new ArrayList<>(rows);
@@ -106,7 +106,7 @@ public final class ModelTrainer {
     ClassificationMetrics metrics = ClassificationMetrics.of(testScores, testLabels, challengeAt);
 
     ModelManifest manifest = new ModelManifest(settings.name(), settings.version(), "XGBoost", "model.json",
-        MemberFeatures.SCHEMA, MemberFeatures.NAMES, settings.thresholds(),
+        MemberFeatureVector.SCHEMA, MemberFeatureVector.NAMES, settings.thresholds(),
         new ModelManifest.ReasonSpec(3.0, 3, benignBaselines(train)),
         new ModelManifest.TrainingSpec(train.size(), test.size(), round4(metrics.auc()), round4(metrics.precision()),
             round4(metrics.recall()), challengeAt, settings.dataDescription(), settings.command()),
@@ -116,35 +116,35 @@ public final class ModelTrainer {
   }
 
   private static DMatrix matrix(List<TrainingRow> rows) throws XGBoostError {
-    float[] flat = new float[rows.size() * MemberFeatures.COUNT];
+    float[] flat = new float[rows.size() * MemberFeatureVector.COUNT];
     float[] labels = new float[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
-      System.arraycopy(rows.get(i).features(), 0, flat, i * MemberFeatures.COUNT, MemberFeatures.COUNT);
+      System.arraycopy(rows.get(i).features(), 0, flat, i * MemberFeatureVector.COUNT, MemberFeatureVector.COUNT);
       labels[i] = rows.get(i).abusive() ? 1f : 0f;
     }
-    DMatrix m = new DMatrix(flat, rows.size(), MemberFeatures.COUNT, Float.NaN);
+    DMatrix m = new DMatrix(flat, rows.size(), MemberFeatureVector.COUNT, Float.NaN);
     m.setLabel(labels);
     return m;
   }
 
   /** Mean and standard deviation of each feature over the benign training rows. */
   static Map<String, ModelManifest.BaselineSpec> benignBaselines(List<TrainingRow> train) {
-    double[] sum = new double[MemberFeatures.COUNT];
-    double[] sumSq = new double[MemberFeatures.COUNT];
+    double[] sum = new double[MemberFeatureVector.COUNT];
+    double[] sumSq = new double[MemberFeatureVector.COUNT];
     long n = 0;
     for (TrainingRow r : train) {
       if (r.abusive()) {
         continue;
       }
       n++;
-      for (int i = 0; i < MemberFeatures.COUNT; i++) {
+      for (int i = 0; i < MemberFeatureVector.COUNT; i++) {
         sum[i] += r.features()[i];
         sumSq[i] += (double) r.features()[i] * r.features()[i];
       }
     }
     Map<String, ModelManifest.BaselineSpec> out = new LinkedHashMap<>();
-    for (int i = 0; i < MemberFeatures.COUNT; i++) {
-      String name = MemberFeatures.NAMES.get(i);
+    for (int i = 0; i < MemberFeatureVector.COUNT; i++) {
+      String name = MemberFeatureVector.NAMES.get(i);
       if (name.equals("window_minutes")) {
         continue; // describes the window, never a reason
       }

@@ -3,7 +3,7 @@ package dev.vigil.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.core.features.MemberFeatures;
+import dev.vigil.core.features.MemberFeatureVector;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BundleScorerTest {
 
   static float[][] randomRows(Random random, int n) {
-    float[][] rows = new float[n][MemberFeatures.COUNT];
+    float[][] rows = new float[n][MemberFeatureVector.COUNT];
     for (float[] row : rows) {
       for (int i = 0; i < row.length; i++) {
         row[i] = (float) (random.nextDouble() * (random.nextBoolean() ? 10 : 2_000));

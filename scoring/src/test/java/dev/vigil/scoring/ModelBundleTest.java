@@ -3,7 +3,7 @@ package dev.vigil.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.core.features.MemberFeatures;
+import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.schemas.v1.Action;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ class ModelBundleTest {
   void shippedBundleLoadsAndMatchesTheFeatureSchema(@TempDir Path dir) {
     ModelBundle bundle = ModelBundle.load(DefaultBundleFixture.copy(dir));
     assertThat(bundle.name()).isEqualTo("vigil-abuse");
-    assertThat(bundle.manifest().features()).isEqualTo(MemberFeatures.NAMES);
+    assertThat(bundle.manifest().features()).isEqualTo(MemberFeatureVector.NAMES);
     assertThat(bundle.policy().actionFor(0.99)).isEqualTo(Action.BLOCK);
     assertThat(bundle.policy().actionFor(0.01)).isEqualTo(Action.NONE);
     assertThat(bundle.manifest().training().command()).startsWith("vigil train --out scoring/src/main/resources/");
@@ -27,12 +27,12 @@ class ModelBundleTest {
 
   @Test
   void reorderedFeaturesAreRejectedWithTheFirstMismatch(@TempDir Path dir) throws Exception {
-    List<String> swapped = new ArrayList<>(MemberFeatures.NAMES);
+    List<String> swapped = new ArrayList<>(MemberFeatureVector.NAMES);
     Collections.swap(swapped, 1, 2);
     Path bundle = DefaultBundleFixture.copyWithManifest(dir, m -> new ModelManifest(m.name(), m.version(), m.engine(),
         m.artifact(), m.featureSchema(), swapped, m.thresholds(), m.reasons(), m.training(), m.createdAt()));
     assertThatThrownBy(() -> ModelBundle.load(bundle)).isInstanceOf(ModelBundleException.class)
-        .hasMessage("model bundle " + bundle + ": feature 1 is profile_views_per_minute but " + MemberFeatures.SCHEMA
+        .hasMessage("model bundle " + bundle + ": feature 1 is profile_views_per_minute but " + MemberFeatureVector.SCHEMA
             + " has events_per_minute there");
   }
 

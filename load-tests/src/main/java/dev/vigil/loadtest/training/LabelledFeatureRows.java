@@ -3,7 +3,7 @@ package dev.vigil.loadtest.training;
 import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.extract.ActivityExtractor;
 import dev.vigil.core.extract.UserAgentClassifier;
-import dev.vigil.core.features.MemberFeatures;
+import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.core.rules.FilterRules;
 import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Labelled feature rows from synthetic traffic with ground truth, computed with the same code the
  * pipelines run: the filter rules, field extraction, the mergeable member aggregate and
- * {@link MemberFeatures}. Each member's activity is cut into tumbling windows of each configured length;
+ * {@link MemberFeatureVector}. Each member's activity is cut into tumbling windows of each configured length;
  * every window gives one row for the whole window and one for its first quarter, the state an early
  * pane scores, so the model learns to judge a window before it closes.
  */
@@ -82,7 +82,7 @@ public final class LabelledFeatureRows {
     List<TrainingRow> rows = new ArrayList<>(whole.size() + firstQuarter.size());
     for (Map<WindowKey, MemberActivityAggregate> windows : List.of(whole, firstQuarter)) {
       windows.keySet().stream().sorted(order).forEach(k -> rows.add(new TrainingRow(
-          TrainingRow.toFloats(MemberFeatures.compute(windows.get(k), k.startMs(), k.startMs() + k.lengthMs())),
+          TrainingRow.toFloats(MemberFeatureVector.compute(windows.get(k), k.startMs(), k.startMs() + k.lengthMs())),
           generator.isAbusive(k.memberId()))));
     }
     return rows;

@@ -15,7 +15,7 @@ import java.util.List;
  * window therefore reports the rate so far rather than diluting it over the whole hour, which is what
  * lets a fast abuser be scored seconds after starting.
  */
-public final class MemberFeatures {
+public final class MemberFeatureVector {
   /** Name of this feature schema; model manifests name the schema they were trained on. */
   public static final String SCHEMA = "vigil-member-features-v1";
 
@@ -42,7 +42,7 @@ public final class MemberFeatures {
 
   private static final double MINUTE_MS = 60_000.0;
 
-  private MemberFeatures() {}
+  private MemberFeatureVector() {}
 
   /** Index of a feature name, or -1. */
   public static int indexOf(String name) {

@@ -10,7 +10,7 @@ import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.UserAgentClass;
 import org.junit.jupiter.api.Test;
 
-class MemberFeaturesTest {
+class MemberFeatureVectorTest {
   private static final long T0 = 1_700_000_040_000L;
 
   private static ExtractedActivity event(EventType type, long ts, long target, UserAgentClass ua) {
@@ -19,7 +19,7 @@ class MemberFeaturesTest {
   }
 
   private static double feature(double[] f, String name) {
-    return f[MemberFeatures.indexOf(name)];
+    return f[MemberFeatureVector.indexOf(name)];
   }
 
   @Test
@@ -30,9 +30,9 @@ class MemberFeaturesTest {
     }
     a.add(event(EventType.LOGIN_FAILURE, T0 + 1_000, 0, UserAgentClass.UA_ROBOT));
     a.add(event(EventType.LOGIN_SUCCESS, T0 + 2_000, 0, UserAgentClass.UA_ROBOT));
-    double[] f = MemberFeatures.compute(a, T0, T0 + 600_000);
+    double[] f = MemberFeatureVector.compute(a, T0, T0 + 600_000);
 
-    assertThat(f).hasSize(MemberFeatures.COUNT);
+    assertThat(f).hasSize(MemberFeatureVector.COUNT);
     assertThat(feature(f, "window_minutes")).isEqualTo(10.0);
     // Events span 30 s from the window start: observed time is clamped up to one minute, not ten.
     assertThat(feature(f, "events_per_minute")).isEqualTo(122.0);
@@ -52,18 +52,18 @@ class MemberFeaturesTest {
     MemberActivityAggregate a = new MemberActivityAggregate();
     a.add(event(EventType.SEARCH, T0 + 5 * 60_000 - 1, 0, UserAgentClass.UA_BROWSER));
     a.add(event(EventType.SEARCH, T0, 0, UserAgentClass.UA_BROWSER));
-    assertThat(feature(MemberFeatures.compute(a, T0, T0 + 600_000), "searches_per_minute")).isEqualTo(2 / 5.0);
+    assertThat(feature(MemberFeatureVector.compute(a, T0, T0 + 600_000), "searches_per_minute")).isEqualTo(2 / 5.0);
     a.add(event(EventType.SEARCH, T0 + 599_999, 0, UserAgentClass.UA_BROWSER));
-    assertThat(feature(MemberFeatures.compute(a, T0, T0 + 600_000), "searches_per_minute")).isEqualTo(3 / 10.0);
+    assertThat(feature(MemberFeatureVector.compute(a, T0, T0 + 600_000), "searches_per_minute")).isEqualTo(3 / 10.0);
   }
 
   @Test
   void emptyAndInvertedWindows() {
-    double[] f = MemberFeatures.compute(new MemberActivityAggregate(), T0, T0 + 60_000);
+    double[] f = MemberFeatureVector.compute(new MemberActivityAggregate(), T0, T0 + 60_000);
     assertThat(feature(f, "events_per_minute")).isZero();
     assertThat(feature(f, "login_failure_rate")).isZero();
     assertThat(feature(f, "burstiness")).isEqualTo(1.0);
-    assertThatThrownBy(() -> MemberFeatures.compute(new MemberActivityAggregate(), T0, T0))
+    assertThatThrownBy(() -> MemberFeatureVector.compute(new MemberActivityAggregate(), T0, T0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
