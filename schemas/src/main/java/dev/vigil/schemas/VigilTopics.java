@@ -12,9 +12,11 @@ public final class VigilTopics {
   public static final String DEAD_LETTER = "vigil.deadletter";
   /** {@code AbuseScore} bytes from the model pipeline, keyed by member id. */
   public static final String SCORES = "vigil.scores";
+  /** Real-time topic of the {@code abuse-scores} store: {@code AbuseScore} bytes keyed by member id. */
+  public static final String STORE_ABUSE_SCORES_RT = "vigil.store.abuse-scores.rt";
 
   /** The topics a local broker creates at start. */
-  public static final List<String> DEFAULTS = List.of(ACTIVITY_RAW, ACTIVITY_FILTERED, DEAD_LETTER, SCORES);
+  public static final List<String> DEFAULTS = List.of(ACTIVITY_RAW, ACTIVITY_FILTERED, DEAD_LETTER, SCORES, STORE_ABUSE_SCORES_RT);
 
   private VigilTopics() {}
 }

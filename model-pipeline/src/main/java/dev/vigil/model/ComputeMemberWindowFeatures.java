@@ -1,0 +1,126 @@
+package dev.vigil.model;
+
+import dev.vigil.core.aggregate.MemberActivityAggregate;
+import dev.vigil.core.features.MemberFeatureVector;
+import dev.vigil.platform.aggregate.MemberActivityAggregateCoder;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.schemas.v1.MemberFeatures;
+import dev.vigil.schemas.v1.PaneTiming;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+
+/**
+ * Merges each member's partials into event-time sliding windows of several lengths and computes the
+ * feature vector of every member-window pane.
+ *
+ * <p>Input elements are partials stamped with their own (short) window's start. Each sliding window
+ * fires early on processing time ({@code earlyFiringDelay} after new data, so a fast abuser is scored
+ * within seconds), on time when the watermark passes its end, and late for every late partial within
+ * the allowed lateness. Panes accumulate: each one holds everything the window has seen so far, so the
+ * latest pane is the window's complete answer.
+ */
+public final class ComputeMemberWindowFeatures extends PTransform<PCollection<MemberActivityPartial>, PCollection<MemberFeatures>> {
+  private final List<WindowSpec> windows;
+  private final Duration earlyFiringDelay;
+  private final Duration allowedLateness;
+
+  /** {@code earlyFiringDelay} null disables early firings. */
+  public ComputeMemberWindowFeatures(List<WindowSpec> windows, Duration earlyFiringDelay, Duration allowedLateness) {
+    this.windows = List.copyOf(windows);
+    this.earlyFiringDelay = earlyFiringDelay;
+    this.allowedLateness = allowedLateness;
+  }
+
+  public static ComputeMemberWindowFeatures from(ModelPipelineOptions o) {
+    return new ComputeMemberWindowFeatures(WindowSpec.parseList(o.getWindows()), Duration.millis(o.getEarlyFiringDelayMs()),
+        Duration.standardSeconds(o.getAllowedLatenessSeconds()));
+  }
+
+  @Override
+  public PCollection<MemberFeatures> expand(PCollection<MemberActivityPartial> partials) {
+    PCollection<KV<Long, MemberActivityAggregate>> byMember = partials
+        .apply("KeyByMember", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptor.of(MemberActivityAggregate.class)))
+            .via((MemberActivityPartial p) -> KV.of(p.getMemberId(), MemberActivityAggregate.fromPartial(p))))
+        .setCoder(KvCoder.of(VarLongCoder.of(), MemberActivityAggregateCoder.of()));
+    PCollectionList<MemberFeatures> perWindow = PCollectionList.empty(partials.getPipeline());
+    for (WindowSpec spec : windows) {
+      String label = spec.label();
+      perWindow = perWindow.and(byMember
+          .apply("SlidingWindows " + label, Window.<KV<Long, MemberActivityAggregate>>into(
+                  SlidingWindows.of(spec.length()).every(spec.period()))
+              .triggering(trigger())
+              .withAllowedLateness(allowedLateness)
+              .accumulatingFiredPanes())
+          .apply("MergePartials " + label, Combine.perKey(new MergeAggregatesFn()))
+          .setCoder(KvCoder.of(VarLongCoder.of(), MemberActivityAggregateCoder.of()))
+          .apply("Features " + label, ParDo.of(new FeaturesFn()))
+          .setCoder(ProtoCoder.of(MemberFeatures.class)));
+    }
+    return perWindow.apply("AllWindowLengths", Flatten.pCollections());
+  }
+
+  private Trigger trigger() {
+    AfterWatermark.AfterWatermarkEarlyAndLate onTimeAndLate = AfterWatermark.pastEndOfWindow()
+        .withLateFirings(AfterPane.elementCountAtLeast(1));
+    return earlyFiringDelay == null ? onTimeAndLate
+        : onTimeAndLate.withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
+  }
+
+  static final class FeaturesFn extends DoFn<KV<Long, MemberActivityAggregate>, MemberFeatures> {
+    private final Counter featurized = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.MEMBER_WINDOWS_FEATURIZED);
+
+    @ProcessElement
+    public void process(@Element KV<Long, MemberActivityAggregate> kv, IntervalWindow window, PaneInfo pane,
+        OutputReceiver<MemberFeatures> out) {
+      featurized.inc();
+      long start = window.start().getMillis();
+      long end = window.end().getMillis();
+      MemberFeatures.Builder b = MemberFeatures.newBuilder()
+          .setMemberId(kv.getKey())
+          .setWindowStartMs(start)
+          .setWindowEndMs(end)
+          .setFeatureSchema(MemberFeatureVector.SCHEMA)
+          .setLastEventMs(kv.getValue().lastEventMs())
+          .setPaneTiming(timing(pane))
+          .setPaneIndex(pane.getIndex());
+      for (double v : MemberFeatureVector.compute(kv.getValue(), start, end)) {
+        b.addValues(v);
+      }
+      out.output(b.build());
+    }
+  }
+
+  static PaneTiming timing(PaneInfo pane) {
+    return switch (pane.getTiming()) {
+      case EARLY -> PaneTiming.PANE_EARLY;
+      case ON_TIME -> PaneTiming.PANE_ON_TIME;
+      case LATE -> PaneTiming.PANE_LATE;
+      default -> PaneTiming.PANE_TIMING_UNKNOWN;
+    };
+  }
+}

@@ -1,0 +1,66 @@
+package dev.vigil.model;
+
+import dev.vigil.platform.deadletter.DeadLetters;
+import dev.vigil.platform.kafka.ReadRawRecords;
+import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.schemas.v1.MemberFeatures;
+import dev.vigil.schemas.v1.RawRecord;
+import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * The model job: {@code vigil.activity.filtered} -> per-member sliding windows -> features -> DJL
+ * scores with actions and reasons -> {@code vigil.scores}, the store's real-time topic, offline files.
+ */
+public final class ModelPipeline {
+  private ModelPipeline() {}
+
+  /** Parses and validates flags; throws IllegalArgumentException with a one-line message. */
+  public static ModelPipelineOptions parseOptions(String[] args) {
+    PipelineOptionsFactory.register(ModelPipelineOptions.class);
+    ModelPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ModelPipelineOptions.class);
+    ModelPipelineOptions.validate(options);
+    options.setStreaming(true);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (flink.getAutoWatermarkInterval() == null) {
+      flink.setAutoWatermarkInterval(200L);
+    }
+    return options;
+  }
+
+  /** Event time of a filtered record: the start of the partial's short window (-1 when unreadable). */
+  static long partialEventTime(byte[] value) {
+    try {
+      return MemberActivityPartial.parseFrom(value).getWindowStartMs();
+    } catch (com.google.protobuf.InvalidProtocolBufferException | NullPointerException e) {
+      return -1;
+    }
+  }
+
+  /** The production graph: Kafka in, Kafka (and files) out. */
+  public static Pipeline create(ModelPipelineOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",
+        ReadRawRecords.from(options, List.of(options.getInputTopic()), ModelPipeline::partialEventTime));
+    PCollectionTuple parsed = raw.apply("ParsePartials", new ParsePartials());
+    PCollection<MemberFeatures> features = parsed.get(ParsePartials.PARTIALS)
+        .apply("MemberWindowFeatures", ComputeMemberWindowFeatures.from(options));
+    PCollection<AbuseScore> scores = features.apply("ScoreMemberWindows", ScoreMemberWindows.from(options));
+    scores.apply("FanOutScores", new FanOutScores(options));
+    parsed.get(ParsePartials.DEAD_LETTERS)
+        .apply("KeyDeadLetters", DeadLetters.toKeyedBytes())
+        .apply("WriteDeadLetters", WriteKeyedRecords.to(options.getBootstrapServers(), options.getDeadLetterTopic()));
+    return pipeline;
+  }
+
+  /** Runs until killed. */
+  public static void main(String[] args) {
+    create(parseOptions(args)).run().waitUntilFinish();
+  }
+}

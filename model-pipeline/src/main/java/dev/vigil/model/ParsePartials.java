@@ -1,0 +1,52 @@
+package dev.vigil.model;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vigil.platform.deadletter.DeadLetters;
+import dev.vigil.schemas.v1.DeadLetter;
+import dev.vigil.schemas.v1.DeadLetterReason;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.schemas.v1.RawRecord;
+import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/** Decodes filtered-topic records into partials; anything else becomes a dead letter. */
+public final class ParsePartials extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
+  public static final TupleTag<MemberActivityPartial> PARTIALS = new TupleTag<>() {};
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  @Override
+  public PCollectionTuple expand(PCollection<RawRecord> input) {
+    PCollectionTuple out = input.apply("Decode", ParDo.of(new DecodeFn()).withOutputTags(PARTIALS, TupleTagList.of(DEAD_LETTERS)));
+    out.get(PARTIALS).setCoder(ProtoCoder.of(MemberActivityPartial.class));
+    out.get(DEAD_LETTERS).setCoder(ProtoCoder.of(DeadLetter.class));
+    return out;
+  }
+
+  static final class DecodeFn extends DoFn<RawRecord, MemberActivityPartial> {
+    private final Counter read = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ);
+
+    @ProcessElement
+    public void process(@Element RawRecord record, MultiOutputReceiver out) {
+      try {
+        MemberActivityPartial p = MemberActivityPartial.parseFrom(record.getValue());
+        if (p.getMemberId() == 0 || p.getWindowEndMs() <= p.getWindowStartMs()) {
+          out.get(DEAD_LETTERS).output(DeadLetters.of(record, DeadLetterReason.MISSING_REQUIRED_FIELD,
+              "partial needs member_id and a window", "model/ParsePartials"));
+          return;
+        }
+        read.inc();
+        out.get(PARTIALS).output(p);
+      } catch (InvalidProtocolBufferException e) {
+        out.get(DEAD_LETTERS).output(DeadLetters.of(record, DeadLetterReason.UNPARSEABLE, e.getMessage(), "model/ParsePartials"));
+      }
+    }
+  }
+}
