@@ -21,6 +21,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
@@ -41,7 +42,8 @@ import org.joda.time.Duration;
  * fires early on processing time ({@code earlyFiringDelay} after new data, so a fast abuser is scored
  * within seconds), on time when the watermark passes its end, and late for every late partial within
  * the allowed lateness. Panes accumulate: each one holds everything the window has seen so far, so the
- * latest pane is the window's complete answer.
+ * latest pane is the window's complete answer. The output is in the global window, each element naming
+ * its member-window in its fields, so that all window lengths flow on as one collection.
  */
 public final class ComputeMemberWindowFeatures extends PTransform<PCollection<MemberActivityPartial>, PCollection<MemberFeatures>> {
   private final List<WindowSpec> windows;
@@ -79,7 +81,9 @@ public final class ComputeMemberWindowFeatures extends PTransform<PCollection<Me
           .apply("MergePartials " + label, Combine.perKey(new MergeAggregatesFn()))
           .setCoder(KvCoder.of(VarLongCoder.of(), MemberActivityAggregateCoder.of()))
           .apply("Features " + label, ParDo.of(new FeaturesFn()))
-          .setCoder(ProtoCoder.of(MemberFeatures.class)));
+          .setCoder(ProtoCoder.of(MemberFeatures.class))
+          // Each element names its window in its fields; the global window lets all lengths flow as one.
+          .apply("IntoGlobalWindow " + label, Window.into(new GlobalWindows())));
     }
     return perWindow.apply("AllWindowLengths", Flatten.pCollections());
   }
