@@ -20,19 +20,12 @@ final class FilterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (beamArgs.contains("--help") || beamArgs.contains("-h")) {
+    if (BeamFlags.wantsHelp(beamArgs)) {
       PipelineOptionsFactory.register(FilterPipelineOptions.class);
       PipelineOptionsFactory.printHelp(System.out, FilterPipelineOptions.class);
       return 0;
     }
-    List<String> args = new ArrayList<>(beamArgs);
-    if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {
-      args.add("--runner=FlinkRunner");
-    }
-    if (args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {
-      args.add("--flinkMaster=[local]");
-    }
-    FilterPipelineOptions options = FilterPipeline.parseOptions(args.toArray(String[]::new));
+    FilterPipelineOptions options = FilterPipeline.parseOptions(BeamFlags.withRunnerDefaults(beamArgs));
     System.out.printf("Filter pipeline on %s: %s -> %s (dead letters: %s), Kafka at %s. Ctrl-C stops it.%n",
         options.getRunner().getSimpleName(), options.getInputTopic(), options.getOutputTopic(),
         options.getDeadLetterTopic(), options.getBootstrapServers());

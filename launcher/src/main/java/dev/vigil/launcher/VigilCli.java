@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./vigil}: one entry point for every Vigil component. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Nearline anti-abuse platform: Kafka, Apache Beam (Direct/Flink), DJL.",
-    subcommands = {KafkaCommand.class, ProduceCommand.class, FilterCommand.class, DemoCommand.class, TrainCommand.class, BenchCommand.class},
+    subcommands = {KafkaCommand.class, ProduceCommand.class, FilterCommand.class, ModelCommand.class, DemoCommand.class, TrainCommand.class, BenchCommand.class},
     footer = {"", "Run 'vigil COMMAND --help' for a command's flags."})
 public final class VigilCli implements Runnable {
 
@@ -28,7 +28,8 @@ public final class VigilCli implements Runnable {
       return 2;
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof IllegalArgumentException || ex instanceof dev.vigil.core.rules.FilterRulesException) {
+      if (ex instanceof IllegalArgumentException || ex instanceof dev.vigil.core.rules.FilterRulesException
+          || ex instanceof dev.vigil.scoring.ModelBundleException) {
         System.err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
         return 2;
       }

@@ -74,6 +74,21 @@ class VigilCliTest {
   }
 
   @Test
+  void modelHelpAndOneLineErrors() {
+    assertThat(VigilCli.execute("model", "--help")).isZero();
+    assertThat(stdout()).contains("--modelDir", "--windows", "--scoresTopic", "--storeTopic", "--offlineOutput");
+    assertThat(VigilCli.execute("model", "--windows=10m/3m")).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil model: window length PT600S is not a multiple of its period PT180S");
+  }
+
+  @Test
+  void trainRejectsAnOccupiedBundleDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("manifest.json"), "{}");
+    assertThat(VigilCli.execute("train", "--out", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil train: --out " + dir + " already holds a bundle; choose a new directory");
+  }
+
+  @Test
   void demoRunsEndToEndAndAccountsForEveryEvent() {
     int code = VigilCli.execute("demo", "--runner=DirectRunner", "--events=3000", "--members=200", "--timeout-seconds=120");
     assertThat(code).as(stdout()).isZero();

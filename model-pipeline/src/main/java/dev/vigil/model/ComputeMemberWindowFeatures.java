@@ -59,7 +59,7 @@ public final class ComputeMemberWindowFeatures extends PTransform<PCollection<Me
 
   public static ComputeMemberWindowFeatures from(ModelPipelineOptions o) {
     return new ComputeMemberWindowFeatures(WindowSpec.parseList(o.getWindows()), Duration.millis(o.getEarlyFiringDelayMs()),
-        Duration.standardSeconds(o.getAllowedLatenessSeconds()));
+        Duration.standardSeconds(o.getLateScoreWindowSeconds()));
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class ModelPipeline {
   public static Pipeline create(ModelPipelineOptions options) {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",
-        ReadRawRecords.from(options, List.of(options.getInputTopic()), ModelPipeline::partialEventTime));
+        ReadRawRecords.from(options, List.of(options.getFilteredTopic()), ModelPipeline::partialEventTime));
     PCollectionTuple parsed = raw.apply("ParsePartials", new ParsePartials());
     PCollection<MemberFeatures> features = parsed.get(ParsePartials.PARTIALS)
         .apply("MemberWindowFeatures", ComputeMemberWindowFeatures.from(options));

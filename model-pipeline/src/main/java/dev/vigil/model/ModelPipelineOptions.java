@@ -10,9 +10,9 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
 
   @Description("Topic of MemberActivityPartial bytes (the filter pipeline's output)")
   @Default.String(VigilTopics.ACTIVITY_FILTERED)
-  String getInputTopic();
+  String getFilteredTopic();
 
-  void setInputTopic(String value);
+  void setFilteredTopic(String value);
 
   @Description("Sliding windows as LENGTH/PERIOD, comma-separated (units s, m, h)")
   @Default.String("1m/30s,10m/1m,60m/5m")
@@ -28,9 +28,9 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
 
   @Description("How long after a window closes late partials still update its score, in seconds")
   @Default.Integer(300)
-  Integer getAllowedLatenessSeconds();
+  Integer getLateScoreWindowSeconds();
 
-  void setAllowedLatenessSeconds(Integer value);
+  void setLateScoreWindowSeconds(Integer value);
 
   @Description("Model directory: one bundle, or bundles in sub-directories (the highest version serves); empty uses the built-in default bundle")
   @Default.String("")
@@ -92,8 +92,8 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
     if (o.getEarlyFiringDelayMs() < 0) {
       throw new IllegalArgumentException("--earlyFiringDelayMs must be >= 0, got " + o.getEarlyFiringDelayMs());
     }
-    if (o.getAllowedLatenessSeconds() < 0) {
-      throw new IllegalArgumentException("--allowedLatenessSeconds must be >= 0, got " + o.getAllowedLatenessSeconds());
+    if (o.getLateScoreWindowSeconds() < 0) {
+      throw new IllegalArgumentException("--lateScoreWindowSeconds must be >= 0, got " + o.getLateScoreWindowSeconds());
     }
     if (o.getModelCheckSeconds() < 0) {
       throw new IllegalArgumentException("--modelCheckSeconds must be >= 0, got " + o.getModelCheckSeconds());

@@ -100,10 +100,12 @@ public final class SyntheticActivityGenerator {
     switch (abuseType(member)) {
       case SCRAPER -> b.setType(EventType.PROFILE_VIEW)
           .setTargetId(1 + random.nextLong(10_000_000L))
-          .setIp("198.51." + (member % 200) + "." + random.nextInt(256))
+          // Some rotate IPs across networks, others stay on one; some rotate sessions, others keep one.
+          .setIp(member % 2 == 0 ? "198.51." + random.nextInt(200) + "." + random.nextInt(256)
+              : "198.51." + (member % 200) + "." + (member % 250))
           .setUserAgent(member % 3 == 0 ? BROWSER_AGENTS[random.nextInt(BROWSER_AGENTS.length)]
               : ROBOT_AGENTS[(int) (member % ROBOT_AGENTS.length)])
-          .setSessionId("sess-" + member + "-" + random.nextInt(50));
+          .setSessionId("sess-" + member + "-" + (member % 5 < 2 ? 0 : random.nextInt(50)));
       case FAKE_ACCOUNT -> {
         int roll = random.nextInt(10);
         EventType type = roll == 0 ? EventType.SIGNUP : roll < 8 ? EventType.CONNECTION_INVITE : EventType.PROFILE_VIEW;
@@ -111,7 +113,7 @@ public final class SyntheticActivityGenerator {
             .setTargetId(type == EventType.SIGNUP ? 0 : 1 + random.nextLong(10_000_000L))
             .setIp("192.0." + random.nextInt(4) + "." + random.nextInt(256))
             .setUserAgent(BROWSER_AGENTS[random.nextInt(BROWSER_AGENTS.length)])
-            .setSessionId("sess-" + member + "-" + random.nextInt(200));
+            .setSessionId("sess-" + member + "-" + (member % 2 == 0 ? 0 : random.nextInt(200)));
       }
       case SPAMMER -> {
         int roll = random.nextInt(10);
