@@ -1,13 +1,15 @@
 package dev.vigil.launcher;
 
 import dev.vigil.loadtest.bench.FilterThroughputBenchmark;
+import dev.vigil.loadtest.bench.ScoringThroughputBenchmark;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
-    subcommands = {BenchCommand.Filter.class})
+    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -40,6 +42,25 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException("--beam-runs must be >= 0, got " + beamRuns);
       }
       FilterThroughputBenchmark.run(events, members, beamRuns, beamOnly);
+      return 0;
+    }
+  }
+
+  @Command(name = "scoring", mixinStandardHelpOptions = true,
+      description = "Rows scored per second on one thread through the project's scorer at several batch sizes.")
+  static final class Scoring implements Callable<Integer> {
+    @Option(names = "--batch-sizes", defaultValue = "1,64,1024", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE})")
+    List<Integer> batchSizes;
+
+    @Option(names = "--rows", defaultValue = "300000", description = "Rows timed per batch size (default: ${DEFAULT-VALUE})")
+    int rows;
+
+    @Override
+    public Integer call() throws Exception {
+      if (batchSizes.stream().anyMatch(b -> b < 1) || rows < 1) {
+        throw new IllegalArgumentException("--batch-sizes and --rows must be >= 1");
+      }
+      ScoringThroughputBenchmark.run(batchSizes, rows);
       return 0;
     }
   }
