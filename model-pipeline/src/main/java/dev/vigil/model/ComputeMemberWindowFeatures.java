@@ -3,6 +3,7 @@ package dev.vigil.model;
 import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.platform.aggregate.MemberActivityAggregateCoder;
+import dev.vigil.platform.aggregate.MergeMemberAggregatesFn;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.MemberFeatures;
 import dev.vigil.schemas.v1.PaneTiming;
@@ -78,7 +79,7 @@ public final class ComputeMemberWindowFeatures extends PTransform<PCollection<Me
               .triggering(trigger())
               .withAllowedLateness(allowedLateness)
               .accumulatingFiredPanes())
-          .apply("MergePartials " + label, Combine.perKey(new MergeAggregatesFn()))
+          .apply("MergePartials " + label, Combine.perKey(new MergeMemberAggregatesFn()))
           .setCoder(KvCoder.of(VarLongCoder.of(), MemberActivityAggregateCoder.of()))
           .apply("Features " + label, ParDo.of(new FeaturesFn()))
           .setCoder(ProtoCoder.of(MemberFeatures.class))
