@@ -3,6 +3,7 @@ package dev.vigil.filter;
 import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.platform.aggregate.MemberActivityAggregateCoder;
 import dev.vigil.platform.aggregate.MemberActivityCombineFn;
+import dev.vigil.platform.window.PaneTimings;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.PaneTiming;
@@ -83,12 +84,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     public void process(@Element KV<Long, MemberActivityAggregate> kv, IntervalWindow window, PaneInfo pane,
         OutputReceiver<MemberActivityPartial> out) {
       MemberActivityAggregate aggregate = kv.getValue();
-      PaneTiming timing = switch (pane.getTiming()) {
-        case EARLY -> PaneTiming.PANE_EARLY;
-        case ON_TIME -> PaneTiming.PANE_ON_TIME;
-        case LATE -> PaneTiming.PANE_LATE;
-        default -> PaneTiming.PANE_TIMING_UNKNOWN;
-      };
+      PaneTiming timing = PaneTimings.of(pane);
       emitted.inc();
       eventsPerPartial.update(aggregate.eventCount());
       if (timing == PaneTiming.PANE_LATE) {

@@ -4,9 +4,9 @@ import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.platform.aggregate.MemberActivityAggregateCoder;
 import dev.vigil.platform.aggregate.MergeMemberAggregatesFn;
+import dev.vigil.platform.window.PaneTimings;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.MemberFeatures;
-import dev.vigil.schemas.v1.PaneTiming;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -111,21 +111,12 @@ public final class ComputeMemberWindowFeatures extends PTransform<PCollection<Me
           .setWindowEndMs(end)
           .setFeatureSchema(MemberFeatureVector.SCHEMA)
           .setLastEventMs(kv.getValue().lastEventMs())
-          .setPaneTiming(timing(pane))
+          .setPaneTiming(PaneTimings.of(pane))
           .setPaneIndex(pane.getIndex());
       for (double v : MemberFeatureVector.compute(kv.getValue(), start, end)) {
         b.addValues(v);
       }
       out.output(b.build());
     }
-  }
-
-  static PaneTiming timing(PaneInfo pane) {
-    return switch (pane.getTiming()) {
-      case EARLY -> PaneTiming.PANE_EARLY;
-      case ON_TIME -> PaneTiming.PANE_ON_TIME;
-      case LATE -> PaneTiming.PANE_LATE;
-      default -> PaneTiming.PANE_TIMING_UNKNOWN;
-    };
   }
 }
