@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
-    "Train an XGBoost abuse model on labelled feature rows from synthetic traffic with ground truth,",
+    "Train an abuse model (XGBoost trees, or a logistic regression exported as ONNX) on labelled feature rows",
+    "from synthetic traffic with ground truth,",
     "report AUC / precision / recall on a held-out split, and write a model bundle.",
     "The shipped default bundle is exactly: vigil train --out scoring/src/main/resources/dev/vigil/scoring/default-bundle --version 1"})
 final class TrainCommand implements Callable<Integer> {
@@ -45,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--windows", defaultValue = "1,10", split = ",", description = "Window lengths in minutes (default: ${DEFAULT-VALUE})")
   List<Integer> windowMinutes;
 
+  @Option(names = "--algorithm", defaultValue = "GRADIENT_BOOSTED_TREES",
+      description = "GRADIENT_BOOSTED_TREES (DJL XGBoost engine) or LOGISTIC_REGRESSION (DJL OnnxRuntime engine) (default: ${DEFAULT-VALUE})")
+  ModelTrainer.Algorithm algorithm;
+
   @Option(names = "--rounds", defaultValue = "60", description = "Boosting rounds (default: ${DEFAULT-VALUE})")
   int rounds;
 
@@ -66,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     long abusive = rows.stream().filter(TrainingRow::abusive).count();
     System.out.printf("train: %,d labelled rows (%,d abusive)%n", rows.size(), abusive);
     ModelTrainer.Settings d = ModelTrainer.Settings.defaults(version);
-    ModelTrainer.Settings settings = new ModelTrainer.Settings(name, version, rounds, d.maxDepth(), d.eta(), d.heldOutFraction(),
+    ModelTrainer.Settings settings = new ModelTrainer.Settings(name, version, algorithm, rounds, d.maxDepth(), d.eta(), d.heldOutFraction(),
         d.seed(), d.thresholds(), data.describe(), "vigil train " + String.join(" ", commandLine()));
     ModelTrainer.Report report = ModelTrainer.train(rows, settings, out);
     System.out.println(report.describe());
@@ -77,6 +82,6 @@ final class TrainCommand implements Callable<Integer> {
     return Arrays.asList("--out", out.toString(), "--version", version, "--seed", Long.toString(seed), "--members",
         Integer.toString(members), "--abusive-fraction", Double.toString(abusiveFraction), "--events-per-second",
         Integer.toString(eventsPerSecond), "--minutes", Integer.toString(minutes), "--windows",
-        String.join(",", windowMinutes.stream().map(String::valueOf).toList()), "--rounds", Integer.toString(rounds));
+        String.join(",", windowMinutes.stream().map(String::valueOf).toList()), "--rounds", Integer.toString(rounds), "--algorithm", algorithm.name());
   }
 }

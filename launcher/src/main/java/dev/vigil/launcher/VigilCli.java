@@ -21,7 +21,7 @@ public final class VigilCli implements Runnable {
 
   /** Parses and runs; bad flags print one line and usage hints, exit code 2. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new VigilCli());
+    CommandLine cli = new CommandLine(new VigilCli()).setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler((ex, a) -> {
       System.err.println("vigil: " + ex.getMessage());
       System.err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");

@@ -5,6 +5,7 @@ import dev.vigil.core.policy.ScorePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,22 +20,61 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * Trains a gradient-boosted tree model (xgboost4j, binary logistic) on labelled feature rows, measures it
- * on a held-out split, and writes a complete model bundle: {@code model.json}, then the manifest with the
- * thresholds, the benign feature baselines the policy uses for reasons, and the quality numbers.
+ * Trains a model on labelled feature rows, measures it on a held-out split, and writes a complete model
+ * bundle: the artifact, then the manifest with the thresholds, the benign feature baselines the policy uses
+ * for reasons, and the quality numbers. Two algorithms, one per DJL engine the scorer supports.
  */
 public final class ModelTrainer {
 
-  /** Training knobs; {@link #defaults} is what the shipped bundle was trained with. */
-  public record Settings(String name, String version, int rounds, int maxDepth, double eta, double heldOutFraction,
-      long seed, List<ModelManifest.ThresholdSpec> thresholds, String dataDescription, String command) {
+  /** What to train, and the DJL engine and artifact file the bundle then names. */
+  public enum Algorithm {
+    /** xgboost4j binary logistic trees, served by DJL's XGBoost engine: the default. */
+    GRADIENT_BOOSTED_TREES("XGBoost", "model.json"),
+    /** {@link LogisticRegressionModel} exported as ONNX, served by DJL's OnnxRuntime engine. */
+    LOGISTIC_REGRESSION("OnnxRuntime", "model.onnx");
+
+    private final String engine;
+    private final String artifact;
+
+    Algorithm(String engine, String artifact) {
+      this.engine = engine;
+      this.artifact = artifact;
+    }
+
+    public String engine() {
+      return engine;
+    }
+
+    public String artifact() {
+      return artifact;
+    }
+  }
+
+  /** L2 penalty and Newton iteration cap for {@link Algorithm#LOGISTIC_REGRESSION}. */
+  static final double LOGISTIC_L2 = 1.0;
+  static final int LOGISTIC_MAX_ITERATIONS = 50;
+
+  /**
+   * Training knobs; {@link #defaults} is what the shipped bundle was trained with. {@code rounds},
+   * {@code maxDepth} and {@code eta} only apply to gradient-boosted trees.
+   */
+  public record Settings(String name, String version, Algorithm algorithm, int rounds, int maxDepth, double eta,
+      double heldOutFraction, long seed, List<ModelManifest.ThresholdSpec> thresholds, String dataDescription,
+      String command) {
 
     public static Settings defaults(String version) {
-      return new Settings("vigil-abuse", version, 60, 5, 0.3, 0.25, 42, defaultThresholds(), null, null);
+      return new Settings("vigil-abuse", version, Algorithm.GRADIENT_BOOSTED_TREES, 60, 5, 0.3, 0.25, 42,
+          defaultThresholds(), null, null);
     }
 
     public Settings withData(String description, String command) {
-      return new Settings(name, version, rounds, maxDepth, eta, heldOutFraction, seed, thresholds, description, command);
+      return new Settings(name, version, algorithm, rounds, maxDepth, eta, heldOutFraction, seed, thresholds,
+          description, command);
+    }
+
+    public Settings withAlgorithm(Algorithm newAlgorithm) {
+      return new Settings(name, version, newAlgorithm, rounds, maxDepth, eta, heldOutFraction, seed, thresholds,
+          dataDescription, command);
     }
   }
 
@@ -69,7 +109,32 @@ public final class ModelTrainer {
     List<TrainingRow> train = shuffled.subList(testSize, shuffled.size());
 
     Files.createDirectories(bundleDir);
-    float[] testScores;
+    float[] testScores = switch (settings.algorithm()) {
+      case GRADIENT_BOOSTED_TREES -> fitTrees(train, test, settings, bundleDir.resolve(settings.algorithm().artifact()));
+      case LOGISTIC_REGRESSION -> fitLogistic(train, test, settings, bundleDir.resolve(settings.algorithm().artifact()));
+    };
+
+    boolean[] testLabels = new boolean[test.size()];
+    long testPositives = 0;
+    for (int i = 0; i < testLabels.length; i++) {
+      testLabels[i] = test.get(i).abusive();
+      testPositives += testLabels[i] ? 1 : 0;
+    }
+    double challengeAt = settings.thresholds().stream().mapToDouble(ModelManifest.ThresholdSpec::minScore).min().orElse(0.5);
+    ClassificationMetrics metrics = ClassificationMetrics.of(testScores, testLabels, challengeAt);
+
+    ModelManifest manifest = new ModelManifest(settings.name(), settings.version(), settings.algorithm().engine(),
+        settings.algorithm().artifact(),
+        MemberFeatureVector.SCHEMA, MemberFeatureVector.NAMES, settings.thresholds(),
+        new ModelManifest.ReasonSpec(3.0, 3, benignBaselines(train)),
+        new ModelManifest.TrainingSpec(train.size(), test.size(), round4(metrics.auc()), round4(metrics.precision()),
+            round4(metrics.recall()), challengeAt, settings.dataDescription(), settings.command()),
+        Instant.now().toString());
+    ModelBundle.writeManifest(bundleDir, manifest);
+    return new Report(ModelBundle.load(bundleDir), train.size(), test.size(), testPositives, metrics);
+  }
+
+  private static float[] fitTrees(List<TrainingRow> train, List<TrainingRow> test, Settings settings, Path artifact) {
     try {
       DMatrix trainMatrix = matrix(train);
       DMatrix testMatrix = matrix(test);
@@ -81,38 +146,33 @@ public final class ModelTrainer {
       params.put("nthread", 1);
       params.put("seed", settings.seed());
       params.put("verbosity", 0);
-      Map<String, DMatrix> watches = new LinkedHashMap<>();
-      Booster booster = XGBoost.train(trainMatrix, params, settings.rounds(), watches, null, null);
+      Booster booster = XGBoost.train(trainMatrix, params, settings.rounds(), new LinkedHashMap<>(), null, null);
       float[][] predictions = booster.predict(testMatrix);
-      testScores = new float[predictions.length];
+      float[] testScores = new float[predictions.length];
       for (int i = 0; i < predictions.length; i++) {
         testScores[i] = predictions[i][0];
       }
-      booster.saveModel(bundleDir.resolve("model.json").toString());
+      booster.saveModel(artifact.toString());
       booster.dispose();
       trainMatrix.dispose();
       testMatrix.dispose();
+      return testScores;
     } catch (XGBoostError e) {
       throw new IllegalStateException("xgboost training failed: " + e.getMessage(), e);
     }
+  }
 
-    boolean[] testLabels = new boolean[test.size()];
-    long testPositives = 0;
-    for (int i = 0; i < testLabels.length; i++) {
-      testLabels[i] = test.get(i).abusive();
-      testPositives += testLabels[i] ? 1 : 0;
+  private static float[] fitLogistic(List<TrainingRow> train, List<TrainingRow> test, Settings settings, Path artifact)
+      throws IOException {
+    LogisticRegressionModel model = LogisticRegressionModel.fit(train, LOGISTIC_L2, LOGISTIC_MAX_ITERATIONS);
+    float[] testScores = new float[test.size()];
+    for (int i = 0; i < testScores.length; i++) {
+      testScores[i] = (float) model.predict(test.get(i).features());
     }
-    double challengeAt = settings.thresholds().stream().mapToDouble(ModelManifest.ThresholdSpec::minScore).min().orElse(0.5);
-    ClassificationMetrics metrics = ClassificationMetrics.of(testScores, testLabels, challengeAt);
-
-    ModelManifest manifest = new ModelManifest(settings.name(), settings.version(), "XGBoost", "model.json",
-        MemberFeatureVector.SCHEMA, MemberFeatureVector.NAMES, settings.thresholds(),
-        new ModelManifest.ReasonSpec(3.0, 3, benignBaselines(train)),
-        new ModelManifest.TrainingSpec(train.size(), test.size(), round4(metrics.auc()), round4(metrics.precision()),
-            round4(metrics.recall()), challengeAt, settings.dataDescription(), settings.command()),
-        Instant.now().toString());
-    ModelBundle.writeManifest(bundleDir, manifest);
-    return new Report(ModelBundle.load(bundleDir), train.size(), test.size(), testPositives, metrics);
+    Path tmp = artifact.resolveSibling(artifact.getFileName() + ".tmp");
+    Files.write(tmp, model.toOnnx(settings.name() + " " + settings.version() + ": logistic regression on log1p features"));
+    Files.move(tmp, artifact, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return testScores;
   }
 
   private static DMatrix matrix(List<TrainingRow> rows) throws XGBoostError {
