@@ -3,6 +3,7 @@ package dev.vigil.loadtest.traffic;
 import dev.vigil.schemas.v1.ActivityEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,9 +24,20 @@ public final class ActivityProducer {
     }
   }
 
+  /**
+   * {@code abuseOnsetSpreadMs} > 0 staggers abusers' start times over that span from the start of the run
+   * (see {@link SyntheticActivityGenerator#staggerAbuseOnsets}); 0 = every abuser active from the start.
+   */
   public record Settings(String bootstrapServers, String topic, long count, int ratePerSecond, int members,
-      double abusiveFraction, double malformedFraction, double healthCheckFraction, long seed) {
+      double abusiveFraction, double malformedFraction, double healthCheckFraction, long seed, long abuseOnsetSpreadMs) {
+    public Settings(String bootstrapServers, String topic, long count, int ratePerSecond, int members,
+        double abusiveFraction, double malformedFraction, double healthCheckFraction, long seed) {
+      this(bootstrapServers, topic, count, ratePerSecond, members, abusiveFraction, malformedFraction, healthCheckFraction,
+          seed, 0);
+    }
+
     public Settings {
+      if (abuseOnsetSpreadMs < 0) throw new IllegalArgumentException("abuse onset spread must be >= 0, got " + abuseOnsetSpreadMs);
       if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
       if (ratePerSecond < 0) throw new IllegalArgumentException("rate must be >= 0 (0 = unthrottled), got " + ratePerSecond);
       if (malformedFraction < 0 || malformedFraction > 1) throw new IllegalArgumentException("malformed fraction must be in [0, 1]");
@@ -37,7 +49,21 @@ public final class ActivityProducer {
 
   /** Sends {@code count} records, throttled to the rate (0 = as fast as possible); reports progress every second. */
   public static Summary run(Settings s, LongConsumer progress) {
+    return run(s, generator(s, System.currentTimeMillis()), e -> { }, progress);
+  }
+
+  /** The generator a run with these settings uses, its abuse onsets counted from {@code startMs}. */
+  public static SyntheticActivityGenerator generator(Settings s, long startMs) {
     SyntheticActivityGenerator generator = new SyntheticActivityGenerator(s.seed(), s.members(), s.abusiveFraction());
+    return s.abuseOnsetSpreadMs() > 0 ? generator.staggerAbuseOnsets(startMs, s.abuseOnsetSpreadMs()) : generator;
+  }
+
+  /**
+   * As {@link #run(Settings, LongConsumer)} with a given generator (so the caller can ask it for ground
+   * truth), handing every valid event sent to {@code sent}, on this thread.
+   */
+  public static Summary run(Settings s, SyntheticActivityGenerator generator, Consumer<ActivityEvent> sent,
+      LongConsumer progress) {
     java.util.SplittableRandom mix = new java.util.SplittableRandom(s.seed() ^ 0x5eed);
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
@@ -72,6 +98,7 @@ public final class ActivityProducer {
             health++;
           } else {
             valid++;
+            sent.accept(e);
           }
           key = Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8);
           value = e.toByteArray();

@@ -50,6 +50,8 @@ public final class SyntheticActivityGenerator {
   private final double abusiveFraction;
   private final long seed;
   private long sequence;
+  private long firstOnsetMs = Long.MIN_VALUE;
+  private long onsetSpreadMs;
 
   public SyntheticActivityGenerator(long seed, int members, double abusiveFraction) {
     if (members < 1) {
@@ -74,6 +76,33 @@ public final class SyntheticActivityGenerator {
     return ABUSE_TYPES[(int) Math.floorMod(h, (long) ABUSE_TYPES.length)];
   }
 
+  /**
+   * Staggers when abusers start: each abusive member stays silent until its onset, a stable time in
+   * {@code [firstOnsetMs, firstOnsetMs + spreadMs)}, so a live run shows abuse beginning at different
+   * moments. Without this call every abuser is active from the first event.
+   */
+  public SyntheticActivityGenerator staggerAbuseOnsets(long firstOnsetMs, long spreadMs) {
+    if (spreadMs < 0) {
+      throw new IllegalArgumentException("spreadMs must be >= 0, got " + spreadMs);
+    }
+    this.firstOnsetMs = firstOnsetMs;
+    this.onsetSpreadMs = spreadMs;
+    return this;
+  }
+
+  /** When an abusive member starts abusing (ground truth), or {@code Long.MIN_VALUE} if not staggered. */
+  public long abuseOnsetMs(long memberId) {
+    if (firstOnsetMs == Long.MIN_VALUE || onsetSpreadMs == 0) {
+      return firstOnsetMs;
+    }
+    return firstOnsetMs + Math.floorMod(dev.vigil.core.sketch.StableHash.ofLong(memberId * 13 + seed), onsetSpreadMs);
+  }
+
+  /** Relative activity of an abusive member, from 1 down to 1/27: not every abuser is a flood. */
+  public double intensity(long memberId) {
+    return Math.pow(3, -Math.floorMod(memberId * 7 + seed, 4));
+  }
+
   /** Whether a member is abusive of any type. */
   public boolean isAbusive(long memberId) {
     return abuseType(memberId) != AbuseType.NONE;
@@ -84,15 +113,10 @@ public final class SyntheticActivityGenerator {
     return Math.floorMod(memberId * 31 + seed, 10) == 0;
   }
 
-  /** Relative activity of an abusive member, from 1 down to 1/27: not every abuser is a flood. */
-  private double intensity(long memberId) {
-    return Math.pow(3, -Math.floorMod(memberId * 7 + seed, 4));
-  }
-
   /** The next event, stamped with {@code timestampMs}. Abusers emit far more events than others. */
   public ActivityEvent next(long timestampMs) {
     // Half of all traffic comes from the abusive minority, which is what makes them stand out.
-    long member = pickMember(abusiveFraction > 0 && random.nextInt(2) == 0);
+    long member = pickMember(abusiveFraction > 0 && random.nextInt(2) == 0, timestampMs);
     ActivityEvent.Builder b = ActivityEvent.newBuilder()
         .setEventId(seed + "-" + sequence++)
         .setMemberId(member)
@@ -155,10 +179,10 @@ public final class SyntheticActivityGenerator {
     return next(timestampMs).toBuilder().clearMemberId().build().toByteArray();
   }
 
-  private long pickMember(boolean abusive) {
+  private long pickMember(boolean abusive, long timestampMs) {
     for (int attempt = 0; attempt < 1_000; attempt++) {
       long candidate = 1 + random.nextInt(members);
-      if (isAbusive(candidate) != abusive) {
+      if (isAbusive(candidate) != abusive || abusive && abuseOnsetMs(candidate) > timestampMs) {
         continue;
       }
       // Abusers work at different intensities (1, 1/3, 1/9, 1/27 of the fastest); busy normal members are
@@ -168,6 +192,9 @@ public final class SyntheticActivityGenerator {
         return candidate;
       }
     }
-    return 1 + random.nextInt(members); // no member of that kind exists at this size
+    if (abusive && firstOnsetMs != Long.MIN_VALUE) {
+      return pickMember(false, timestampMs); // no abuser has started yet: never emit abuse before an onset
+    }
+    return 1 + random.nextInt(members); // no member of that kind found (kept as is: the shipped model's data depends on it)
   }
 }

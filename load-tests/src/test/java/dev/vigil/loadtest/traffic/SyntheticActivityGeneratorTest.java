@@ -44,6 +44,25 @@ class SyntheticActivityGeneratorTest {
   }
 
   @Test
+  void staggeredAbusersStaySilentUntilTheirOnset() {
+    long t0 = 1_700_000_000_000L;
+    SyntheticActivityGenerator g = new SyntheticActivityGenerator(11, 2_000, 0.02).staggerAbuseOnsets(t0, 60_000);
+    java.util.Map<Long, Long> firstAbuse = new java.util.HashMap<>();
+    for (int i = 0; i < 60_000; i++) {
+      long ts = t0 + i * 2L; // two minutes of traffic
+      ActivityEvent e = g.next(ts);
+      if (g.isAbusive(e.getMemberId())) {
+        assertThat(ts).as("event of abuser %d", e.getMemberId()).isGreaterThanOrEqualTo(g.abuseOnsetMs(e.getMemberId()));
+        firstAbuse.putIfAbsent(e.getMemberId(), ts);
+      }
+    }
+    assertThat(firstAbuse).hasSizeGreaterThan(5);
+    // onsets really are spread: some abusers start in the first half of the spread, some in the second
+    assertThat(firstAbuse.keySet()).anyMatch(m -> g.abuseOnsetMs(m) < t0 + 30_000).anyMatch(m -> g.abuseOnsetMs(m) >= t0 + 30_000);
+    assertThat(firstAbuse.keySet()).allSatisfy(m -> assertThat(g.abuseOnsetMs(m)).isBetween(t0, t0 + 59_999));
+  }
+
+  @Test
   void malformedRecordsAreRejectedByTheParser() {
     SyntheticActivityGenerator g = new SyntheticActivityGenerator(3, 100, 0.1);
     for (int i = 0; i < 200; i++) {
