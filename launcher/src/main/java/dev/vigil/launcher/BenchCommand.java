@@ -1,6 +1,7 @@
 package dev.vigil.launcher;
 
 import dev.vigil.loadtest.bench.FilterThroughputBenchmark;
+import dev.vigil.loadtest.bench.ModelThroughputBenchmark;
 import dev.vigil.loadtest.bench.ScoringThroughputBenchmark;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
-    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class})
+    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -61,6 +62,35 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException("--batch-sizes and --rows must be >= 1");
       }
       ScoringThroughputBenchmark.run(batchSizes, rows);
+      return 0;
+    }
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true, description = {
+      "The model pipeline on embedded Flink from a pre-filled filtered topic: partials and represented events",
+      "per second and per CPU-second, until every member-window has a score."})
+  static final class Model implements Callable<Integer> {
+    @Option(names = "--minutes", defaultValue = "10", description = "Event-time span of the traffic (default: ${DEFAULT-VALUE})")
+    int minutes;
+
+    @Option(names = "--rate", defaultValue = "2000", description = "Raw events per second of event time (default: ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--members", defaultValue = "2000", description = "Distinct members (default: ${DEFAULT-VALUE})")
+    int members;
+
+    @Option(names = "--windows", defaultValue = "1m/30s,10m/1m,60m/5m", description = "Model windows (default: ${DEFAULT-VALUE})")
+    String windows;
+
+    @Option(names = "--runs", defaultValue = "2", description = "Identical runs; later runs are JIT-warm (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Override
+    public Integer call() throws Exception {
+      if (minutes < 1 || rate < 1 || members < 1 || runs < 1) {
+        throw new IllegalArgumentException("--minutes, --rate, --members and --runs must be >= 1");
+      }
+      ModelThroughputBenchmark.run(minutes, rate, members, windows, runs);
       return 0;
     }
   }

@@ -1,124 +1,304 @@
 package dev.vigil.launcher;
 
 import dev.vigil.filter.FilterPipeline;
-import dev.vigil.filter.FilterPipelineOptions;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.kafka.embedded.KafkaTopics;
+import dev.vigil.loadtest.detection.DetectionReport;
+import dev.vigil.loadtest.detection.DetectionTracker;
 import dev.vigil.loadtest.traffic.ActivityProducer;
+import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
+import dev.vigil.loadtest.traffic.TopicTail;
+import dev.vigil.model.ModelPipeline;
+import dev.vigil.model.WindowSpec;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.VigilTopics;
+import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.MemberActivityPartial;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
-    "Start an embedded Kafka broker, run the filter pipeline on embedded Flink, produce a burst of synthetic",
-    "traffic (with malformed records and internal health checks), and report what came out."})
+    "Start an embedded Kafka broker, run the filter and model pipelines on embedded Flink, stream synthetic",
+    "traffic in which abusers start at staggered moments, show a live status line, and finish with who was",
+    "flagged, why, and how long after their abuse started."})
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--events", defaultValue = "50000", description = "Records to produce (default: ${DEFAULT-VALUE})")
-  long events;
+  @Option(names = "--seconds", defaultValue = "90", description = "How long traffic flows (default: ${DEFAULT-VALUE})")
+  int seconds;
+
+  @Option(names = "--rate", defaultValue = "2000", description = "Records per second (default: ${DEFAULT-VALUE})")
+  int rate;
 
   @Option(names = "--members", defaultValue = "2000", description = "Distinct members (default: ${DEFAULT-VALUE})")
   int members;
 
+  @Option(names = "--abusive-fraction", defaultValue = "0.01", description = "Share of abusive members (default: ${DEFAULT-VALUE})")
+  double abusiveFraction;
+
+  @Option(names = "--windows", defaultValue = "1m/30s,10m/1m", description = "Model windows, length/slide (default: ${DEFAULT-VALUE})")
+  String windows;
+
+  @Option(names = "--modelDir", description = "Model bundle directory (default: the built-in bundle)")
+  Path modelDir;
+
   @Option(names = "--runner", defaultValue = "FlinkRunner", description = "FlinkRunner or DirectRunner (default: ${DEFAULT-VALUE})")
   String runner;
 
-  @Option(names = "--timeout-seconds", defaultValue = "240", description = "Give up waiting for output after this long (default: ${DEFAULT-VALUE})")
+  @Option(names = "--drain-seconds", defaultValue = "30",
+      description = "After traffic stops, wait this long for abusers not yet flagged (default: ${DEFAULT-VALUE})")
+  int drainSeconds;
+
+  @Option(names = "--timeout-seconds", defaultValue = "240",
+      description = "Give up waiting for the filter to account for every event after this long (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
+
+  /** What the tail has seen so far; updated on the tail's thread, read by the status line. */
+  private final AtomicLong partials = new AtomicLong();
+  private final AtomicLong eventsInPartials = new AtomicLong();
+  private final AtomicLong partialBytes = new AtomicLong();
+  private final Map<String, Long> deadLetters = new TreeMap<>();
+  private final Set<String> modelVersions = new ConcurrentSkipListSet<>();
 
   @Override
   public Integer call() throws Exception {
-    if (events < 1) {
-      throw new IllegalArgumentException("--events must be >= 1, got " + events);
-    }
-    if (!runner.equals("FlinkRunner") && !runner.equals("DirectRunner")) {
-      throw new IllegalArgumentException("--runner must be FlinkRunner or DirectRunner, got " + runner);
-    }
+    validate();
+    long count = (long) seconds * rate;
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().defaultPartitions(4).build().start()) {
       KafkaTopics topics = kafka.topics();
       topics.create(VigilTopics.DEFAULTS, 4);
       status("Kafka broker up at %s", kafka.bootstrapServers());
 
-      FilterPipelineOptions options = FilterPipeline.parseOptions(new String[] {
-          "--runner=" + runner, "--flinkMaster=[local]", "--parallelism=2",
-          "--bootstrapServers=" + kafka.bootstrapServers(), "--consumerGroup=vigil-demo",
-          "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000"});
-      PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
-      status("Filter pipeline submitted to %s (parallelism 2)", runner.equals("FlinkRunner") ? "embedded Flink" : "the Direct runner");
-      try {
-        ActivityProducer.Summary sent = ActivityProducer.run(new ActivityProducer.Settings(kafka.bootstrapServers(),
-            VigilTopics.ACTIVITY_RAW, events, 0, members, 0.01, 0.01, 0.005, 20261122L), n -> { });
-        status("Produced %,d records to %s in %.1f s (%,d valid, %,d internal health checks, %,d malformed)",
-            sent.total(), VigilTopics.ACTIVITY_RAW, sent.elapsedMs() / 1000.0, sent.valid(), sent.healthChecks(), sent.malformed());
+      String[] common = {"--runner=" + runner, "--flinkMaster=[local]", "--parallelism=2",
+          "--bootstrapServers=" + kafka.bootstrapServers(), "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000"};
+      PipelineResult filter = StreamingJobs.start(FilterPipeline.create(FilterPipeline.parseOptions(
+          concat(common, "--consumerGroup=vigil-demo-filter"))));
+      List<String> modelArgs = new ArrayList<>(List.of(concat(common, "--consumerGroup=vigil-demo-model", "--windows=" + windows)));
+      if (modelDir != null) {
+        modelArgs.add("--modelDir=" + modelDir);
+      }
+      PipelineResult model = StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(modelArgs.toArray(String[]::new))));
+      String where = runner.equals("FlinkRunner") ? "embedded Flink" : "the Direct runner";
+      status("Filter and model pipelines submitted to %s (parallelism 2 each; windows %s)", where, windows);
 
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        Tally tally = tally(topics);
-        while ((tally.eventsInPartials < sent.valid() || tally.deadLetters.values().stream().mapToLong(Long::longValue).sum() < sent.malformed())
-            && System.nanoTime() < deadline) {
-          status("waiting: %,d / %,d events in %,d partials, %,d / %,d dead letters",
-              tally.eventsInPartials, sent.valid(), tally.partials, tally.deadLetterCount(), sent.malformed());
-          Thread.sleep(2_000);
-          tally = tally(topics);
+      long warmUpEvents = warmUp(kafka.bootstrapServers(), topics);
+
+      ActivityProducer.Settings settings = new ActivityProducer.Settings(kafka.bootstrapServers(), VigilTopics.ACTIVITY_RAW,
+          count, rate, members, abusiveFraction, 0.01, 0.005, 20261122L, seconds * 1000L * 2 / 3);
+      long trafficStart = System.currentTimeMillis();
+      SyntheticActivityGenerator generator = ActivityProducer.generator(settings, trafficStart);
+      DetectionTracker tracker = new DetectionTracker(generator::abuseType);
+      try (TopicTail tail = TopicTail.start(kafka.bootstrapServers(),
+          List.of(VigilTopics.ACTIVITY_FILTERED, VigilTopics.DEAD_LETTER, VigilTopics.SCORES), r -> observe(r, tracker))) {
+        status("Streaming %,d records at %,d/s for %d s; abusers start during the first %d s", count, rate, seconds,
+            settings.abuseOnsetSpreadMs() / 1000);
+        AtomicLong sentSoFar = new AtomicLong();
+        CompletableFuture<ActivityProducer.Summary> traffic = CompletableFuture.supplyAsync(() -> ActivityProducer.run(
+            settings, generator, e -> tracker.eventSent(e.getMemberId(), e.getTimestampMs()), sentSoFar::set));
+        LiveStatus live = new LiveStatus(() -> String.format("%3d s | sent %,d | events in partials %,d | dead letters %,d | %s",
+            (System.currentTimeMillis() - trafficStart) / 1000, sentSoFar.get(), eventsInPartials.get(), deadLetterCount(),
+            tracker.statusLine()));
+        live.until(traffic::isDone, Long.MAX_VALUE);
+        ActivityProducer.Summary sent = traffic.join();
+        live.println(String.format("Produced %,d records in %.1f s (%,d valid, %,d internal health checks, %,d malformed)",
+            sent.total(), sent.elapsedMs() / 1000.0, sent.valid(), sent.healthChecks(), sent.malformed()));
+
+        long expectedEvents = warmUpEvents + sent.valid();
+        boolean filterComplete = live.until(() -> eventsInPartials.get() >= expectedEvents && deadLetterCount() >= sent.malformed(),
+            timeoutSeconds * 1000L);
+        live.until(tracker::allAbusersFlagged, drainSeconds * 1000L);
+        live.finish();
+        try {
+          tail.close();
+        } finally {
+          StreamingJobs.cancel(model);
+          StreamingJobs.cancel(filter);
         }
-        report(sent, tally, topics);
-        boolean complete = tally.eventsInPartials == sent.valid() && tally.deadLetterCount() == sent.malformed();
-        if (!complete) {
-          System.out.println("Demo incomplete: the pipeline did not emit everything within " + timeoutSeconds + " s.");
+        report(sent, expectedEvents, topics, tracker.report());
+        if (!filterComplete) {
+          System.out.printf("Demo incomplete: the filter pipeline accounted for %,d of %,d valid events within %d s.%n",
+              eventsInPartials.get(), expectedEvents, timeoutSeconds);
+          return 1;
+        }
+        if (tracker.report().scores() == 0) {
+          System.out.println("Demo incomplete: the model pipeline wrote no scores.");
           return 1;
         }
         return 0;
       } finally {
-        StreamingJobs.cancel(job);
+        StreamingJobs.cancel(model);
+        StreamingJobs.cancel(filter);
       }
     }
   }
 
-  private record Tally(long partials, long eventsInPartials, long partialBytes, Map<String, Long> deadLetters) {
-    long deadLetterCount() {
+  /**
+   * Normal traffic only, a second at a time, until the model pipeline has written a score: job start-up
+   * (tens of seconds on a small machine) then does not count against time to detection.
+   */
+  private long warmUp(String bootstrapServers, KafkaTopics topics) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long start = System.nanoTime();
+    long valid = 0;
+    for (int second = 0; topics.recordCounts(List.of(VigilTopics.SCORES)).get(VigilTopics.SCORES) == 0; second++) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the pipelines wrote no score within " + timeoutSeconds + " s of warm-up traffic");
+      }
+      valid += ActivityProducer.run(new ActivityProducer.Settings(bootstrapServers, VigilTopics.ACTIVITY_RAW, rate, rate,
+          members, 0, 0, 0, 7_000 + second), n -> { }).valid();
+      if (second % 5 == 4) {
+        status("warming up: %d s of normal traffic, waiting for the first score", second + 1);
+      }
+    }
+    status("Pipelines are scoring after %.0f s of warm-up traffic (%,d events); abusers start now",
+        (System.nanoTime() - start) / 1e9, valid);
+    return valid;
+  }
+
+  private void validate() {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("--seconds must be >= 1, got " + seconds);
+    }
+    if (rate < 1) {
+      throw new IllegalArgumentException("--rate must be >= 1, got " + rate);
+    }
+    if (members < 1) {
+      throw new IllegalArgumentException("--members must be >= 1, got " + members);
+    }
+    if (abusiveFraction < 0 || abusiveFraction > 1) {
+      throw new IllegalArgumentException("--abusive-fraction must be in [0, 1], got " + abusiveFraction);
+    }
+    if (!runner.equals("FlinkRunner") && !runner.equals("DirectRunner")) {
+      throw new IllegalArgumentException("--runner must be FlinkRunner or DirectRunner, got " + runner);
+    }
+    WindowSpec.parseList(windows); // one-line error on a bad spec, before anything starts
+  }
+
+  private void observe(ConsumerRecord<byte[], byte[]> r, DetectionTracker tracker) {
+    try {
+      switch (r.topic()) {
+        case VigilTopics.ACTIVITY_FILTERED -> {
+          partials.incrementAndGet();
+          partialBytes.addAndGet(r.value().length);
+          eventsInPartials.addAndGet(MemberActivityPartial.parseFrom(r.value()).getEventCount());
+        }
+        case VigilTopics.DEAD_LETTER -> {
+          String reason = DeadLetter.parseFrom(r.value()).getReason().name();
+          synchronized (deadLetters) {
+            deadLetters.merge(reason, 1L, Long::sum);
+          }
+        }
+        default -> {
+          AbuseScore score = AbuseScore.parseFrom(r.value());
+          modelVersions.add(score.getModelName() + ":" + score.getModelVersion());
+          tracker.scored(score);
+        }
+      }
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(r.topic() + " holds a record that does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  private long deadLetterCount() {
+    synchronized (deadLetters) {
       return deadLetters.values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
-  private static Tally tally(KafkaTopics topics) throws Exception {
-    List<ConsumerRecord<byte[], byte[]>> partials = topics.readAll(VigilTopics.ACTIVITY_FILTERED);
-    long events = 0;
-    long bytes = 0;
-    for (ConsumerRecord<byte[], byte[]> r : partials) {
-      events += MemberActivityPartial.parseFrom(r.value()).getEventCount();
-      bytes += r.value().length;
-    }
-    Map<String, Long> reasons = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : topics.readAll(VigilTopics.DEAD_LETTER)) {
-      reasons.merge(DeadLetter.parseFrom(r.value()).getReason().name(), 1L, Long::sum);
-    }
-    return new Tally(partials.size(), events, bytes, reasons);
-  }
-
-  private static void report(ActivityProducer.Summary sent, Tally tally, KafkaTopics topics) {
-    Map<String, Long> counts = topics.recordCounts(List.of(VigilTopics.ACTIVITY_RAW, VigilTopics.ACTIVITY_FILTERED, VigilTopics.DEAD_LETTER));
+  private void report(ActivityProducer.Summary sent, long validEvents, KafkaTopics topics, DetectionReport detection) {
+    Map<String, Long> counts = topics.recordCounts(List.of(VigilTopics.ACTIVITY_RAW, VigilTopics.ACTIVITY_FILTERED,
+        VigilTopics.DEAD_LETTER, VigilTopics.SCORES, VigilTopics.STORE_ABUSE_SCORES_RT));
     long rawBytes = topics.readAll(VigilTopics.ACTIVITY_RAW).stream().mapToLong(r -> r.value().length).sum();
     System.out.println();
     System.out.println("Records per topic");
-    counts.forEach((topic, n) -> System.out.printf("  %-26s %,10d%n", topic, n));
+    counts.forEach((topic, n) -> System.out.printf("  %-28s %,10d%n", topic, n));
     System.out.println();
     System.out.printf("Filter rules dropped %,d internal health-check events.%n", sent.healthChecks());
     System.out.printf("Reduction: %,d raw records -> %,d member partials (%.1fx fewer records; %,d -> %,d value bytes, %.1fx)%n",
-        counts.get(VigilTopics.ACTIVITY_RAW), tally.partials,
-        counts.get(VigilTopics.ACTIVITY_RAW) / (double) Math.max(1, tally.partials),
-        rawBytes, tally.partialBytes, rawBytes / (double) Math.max(1, tally.partialBytes));
-    System.out.printf("Events accounted for in partials: %,d of %,d valid%n", tally.eventsInPartials, sent.valid());
+        counts.get(VigilTopics.ACTIVITY_RAW), partials.get(),
+        counts.get(VigilTopics.ACTIVITY_RAW) / (double) Math.max(1, partials.get()),
+        rawBytes, partialBytes.get(), rawBytes / (double) Math.max(1, partialBytes.get()));
+    System.out.printf("Events accounted for in partials: %,d of %,d valid (warm-up included)%n", eventsInPartials.get(), validEvents);
     System.out.println();
     System.out.println("Dead letters by reason");
-    tally.deadLetters.forEach((reason, n) -> System.out.printf("  %-26s %,10d%n", reason, n));
+    synchronized (deadLetters) {
+      deadLetters.forEach((reason, n) -> System.out.printf("  %-28s %,10d%n", reason, n));
+    }
+    System.out.println();
+    System.out.printf("Detection (model %s, windows %s; flagged = first score at CHALLENGE or above)%n",
+        String.join(", ", modelVersions), windows);
+    detection.print(System.out);
+  }
+
+  /** A status line rewritten in place on a terminal, printed every few seconds otherwise. */
+  private static final class LiveStatus {
+    private final java.util.function.Supplier<String> line;
+    private final boolean terminal = System.console() != null;
+    private long lastPrinted;
+    private boolean pending;
+
+    LiveStatus(java.util.function.Supplier<String> line) {
+      this.line = line;
+    }
+
+    /** Shows the status until {@code done} holds or {@code timeoutMs} passes; whether {@code done} held. */
+    boolean until(BooleanSupplier done, long timeoutMs) throws InterruptedException {
+      long deadline = timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      while (!done.getAsBoolean()) {
+        if (System.nanoTime() >= deadline) {
+          return false;
+        }
+        show();
+        Thread.sleep(500); // status refresh period, not synchronisation: the loop exits on the condition
+      }
+      return true;
+    }
+
+    void show() {
+      long now = System.currentTimeMillis();
+      if (terminal) {
+        System.out.print("\r[demo] " + line.get() + "   ");
+        System.out.flush();
+        pending = true;
+      } else if (now - lastPrinted >= 5_000) {
+        System.out.println("[demo] " + line.get());
+        lastPrinted = now;
+      }
+    }
+
+    void println(String message) {
+      finish();
+      System.out.println("[demo] " + message);
+    }
+
+    void finish() {
+      if (pending) {
+        System.out.println("\r[demo] " + line.get() + "   ");
+        pending = false;
+      } else {
+        System.out.println("[demo] " + line.get());
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static void status(String format, Object... args) {

@@ -89,11 +89,21 @@ class VigilCliTest {
   }
 
   @Test
-  void demoRunsEndToEndAndAccountsForEveryEvent() {
-    int code = VigilCli.execute("demo", "--runner=DirectRunner", "--events=3000", "--members=200", "--timeout-seconds=120");
+  void demoRunsBothPipelinesAccountsForEveryEventAndReportsDetections() {
+    int code = VigilCli.execute("demo", "--runner=DirectRunner", "--seconds=20", "--rate=400", "--members=200",
+        "--abusive-fraction=0.05", "--drain-seconds=20", "--timeout-seconds=120");
     assertThat(code).as(stdout()).isZero();
-    assertThat(stdout()).contains("Records per topic", "vigil.activity.filtered", "Reduction:", "Dead letters by reason",
-        "UNPARSEABLE");
+    assertThat(stdout()).contains("Records per topic", "vigil.activity.filtered", "vigil.scores", "Reduction:",
+        "Dead letters by reason", "UNPARSEABLE", "Detection (model vigil-abuse:1", "reasons (highest score)");
     assertThat(stdout()).containsPattern("Events accounted for in partials: ([\\d,]+) of \\1 valid");
+    // at least one abuser was flagged, with a time to detection
+    assertThat(stdout()).containsPattern("Abusers flagged: [1-9]\\d* of \\d+");
+    assertThat(stdout()).containsPattern("\\d+\\.\\d s +(CHALLENGE|RESTRICT|BLOCK)");
+  }
+
+  @Test
+  void demoRejectsBadFlagsInOneLine() {
+    assertThat(VigilCli.execute("demo", "--windows=10m")).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil demo: window '10m' must be LENGTH/PERIOD, e.g. 10m/1m");
   }
 }

@@ -14,7 +14,6 @@ import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,13 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -117,11 +114,11 @@ public final class FilterThroughputBenchmark {
     FilterRules rules = FilterRulesLoader.loadDefault();
     ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
     Map<Long, Map<Long, MemberActivityAggregate>> windows = new HashMap<>(); // window start -> member -> aggregate
-    long cpu0 = cpuNanos();
+    long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
     long seen = 0;
     long partials = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, "bench-plain");
+    try (KafkaConsumer<byte[], byte[]> consumer = BenchSupport.consumer(bootstrap, "bench-plain");
         KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
       consumer.subscribe(List.of("bench.raw"));
       while (seen < events) {
@@ -140,7 +137,7 @@ public final class FilterThroughputBenchmark {
       partials += emitClosed(windows, producer, true);
       producer.flush();
     }
-    return new Result(events, partials, (System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9);
+    return new Result(events, partials, (System.nanoTime() - t0) / 1e9, (BenchSupport.cpuNanos() - cpu0) / 1e9);
   }
 
   private static long emitClosed(Map<Long, Map<Long, MemberActivityAggregate>> windows, KafkaProducer<byte[], byte[]> producer,
@@ -173,12 +170,12 @@ public final class FilterThroughputBenchmark {
         "--inputTopic=bench.raw", "--outputTopic=" + out, "--deadLetterTopic=bench.dl",
         "--consumerGroup=" + group, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000");
     FilterPipelineOptions options = FilterPipeline.parseOptions(flags.toArray(String[]::new));
-    long cpu0 = cpuNanos();
+    long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
     PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
     long counted = 0;
     long partials = 0;
-    try (KafkaConsumer<byte[], byte[]> tail = consumer(bootstrap, group + "-tail")) {
+    try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(bootstrap, group + "-tail")) {
       tail.subscribe(List.of(out));
       long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
       long lastReport = System.nanoTime();
@@ -198,20 +195,7 @@ public final class FilterThroughputBenchmark {
     if (counted < events) {
       throw new IllegalStateException("Beam pipeline emitted only " + counted + " of " + events + " events");
     }
-    return new Result(events, partials, (System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9);
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return new Result(events, partials, (System.nanoTime() - t0) / 1e9, (BenchSupport.cpuNanos() - cpu0) / 1e9);
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

@@ -1,0 +1,166 @@
+package dev.vigil.loadtest.bench;
+
+import dev.vigil.core.aggregate.MemberActivityAggregate;
+import dev.vigil.core.extract.ActivityExtractor;
+import dev.vigil.core.extract.UserAgentClassifier;
+import dev.vigil.core.rules.FilterRules;
+import dev.vigil.core.rules.FilterRulesLoader;
+import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
+import dev.vigil.model.ModelPipeline;
+import dev.vigil.model.WindowSpec;
+import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Throughput of the model pipeline on FlinkRunner (embedded, parallelism 2) from a pre-filled filtered
+ * topic. The topic holds what the filter pipeline would have written for synthetic traffic (the same
+ * rules, extraction and 5-second per-member aggregation), an hour in the past so every window can close.
+ * A run is done when every member-window the partials fall into has been scored at least once; it reports
+ * partials and represented raw events per second of wall time and per CPU-second of the whole process
+ * (broker and tail included).
+ *
+ * <p>Run: {@code ./vigil bench model [--minutes 10] [--rate 2000] [--members 2000] [--windows ...] [--runs 2]}.
+ */
+public final class ModelThroughputBenchmark {
+  private static final long FILTER_WINDOW_MS = 5_000;
+  private static final String TOPIC = "bench.filtered";
+
+  private ModelThroughputBenchmark() {}
+
+  public static void run(int minutes, int rate, int members, String windows, int runs) throws Exception {
+    List<WindowSpec> specs = WindowSpec.parseList(windows);
+    long base = System.currentTimeMillis() - Duration.ofMinutes(60L + minutes).toMillis();
+    base -= Math.floorMod(base, FILTER_WINDOW_MS);
+    List<MemberActivityPartial> partials = partials(minutes, rate, members, base);
+    long events = partials.stream().mapToLong(MemberActivityPartial::getEventCount).sum();
+    Set<String> expected = new HashSet<>();
+    for (MemberActivityPartial p : partials) {
+      expected.addAll(memberWindows(p.getMemberId(), p.getWindowStartMs(), specs));
+    }
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+      List<String> topics = new ArrayList<>(List.of(TOPIC, "bench.model.dl"));
+      for (int r = 0; r < runs; r++) {
+        topics.add("bench.scores." + r);
+      }
+      kafka.topics().create(topics, 2);
+      fill(kafka.bootstrapServers(), partials);
+      System.out.printf("pre-filled %s with %,d partials (%,d events: %,d members, %,d events/s for %d min); windows %s -> %,d member-windows%n",
+          TOPIC, partials.size(), events, members, rate, minutes, windows, expected.size());
+      for (int r = 0; r < runs; r++) {
+        Result result = runOnce(kafka.bootstrapServers(), windows, r, expected);
+        System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d: %,.0f partials/s and %,.0f events/s wall; "
+                + "%,.0f partials and %,.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d scores)%n",
+            r + 1, partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
+            events / result.cpuSeconds, result.wallSeconds, result.cpuSeconds, result.scores);
+      }
+    }
+  }
+
+  private record Result(double wallSeconds, double cpuSeconds, long scores) {}
+
+  /** What the filter pipeline writes for this traffic: one partial per member per 5-second window. */
+  static List<MemberActivityPartial> partials(int minutes, int rate, int members, long base) {
+    SyntheticActivityGenerator generator = new SyntheticActivityGenerator(11, members, 0.01);
+    FilterRules rules = FilterRulesLoader.loadDefault();
+    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
+    Map<Long, Map<Long, MemberActivityAggregate>> windows = new TreeMap<>();
+    long count = (long) minutes * 60 * rate;
+    for (long i = 0; i < count; i++) {
+      ActivityEvent e = generator.next(base + i * 1000 / rate);
+      if (rules.evaluate(e).keeps()) {
+        long start = e.getTimestampMs() - Math.floorMod(e.getTimestampMs(), FILTER_WINDOW_MS);
+        windows.computeIfAbsent(start, w -> new TreeMap<>())
+            .computeIfAbsent(e.getMemberId(), m -> new MemberActivityAggregate())
+            .add(extractor.extract(e));
+      }
+    }
+    List<MemberActivityPartial> out = new ArrayList<>();
+    windows.forEach((start, byMember) -> byMember.values().forEach(a ->
+        out.add(a.toPartial().setWindowStartMs(start).setWindowEndMs(start + FILTER_WINDOW_MS).build())));
+    return out;
+  }
+
+  /** The sliding windows (all specs) that contain {@code timestampMs}, as member@start-end keys. */
+  static List<String> memberWindows(long member, long timestampMs, List<WindowSpec> specs) {
+    List<String> out = new ArrayList<>();
+    for (WindowSpec spec : specs) {
+      long length = spec.length().getMillis();
+      long period = spec.period().getMillis();
+      for (long start = timestampMs - Math.floorMod(timestampMs, period); start > timestampMs - length; start -= period) {
+        out.add(member + "@" + start + "-" + (start + length));
+      }
+    }
+    return out;
+  }
+
+  private static void fill(String bootstrap, List<MemberActivityPartial> partials) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (MemberActivityPartial partial : partials) {
+        producer.send(new ProducerRecord<>(TOPIC, Long.toString(partial.getMemberId()).getBytes(StandardCharsets.UTF_8),
+            partial.toByteArray()));
+      }
+      producer.flush();
+    }
+  }
+
+  private static Result runOnce(String bootstrap, String windows, int run, Set<String> expected) throws Exception {
+    String scores = "bench.scores." + run;
+    String[] flags = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
+        "--filteredTopic=" + TOPIC, "--scoresTopic=" + scores, "--writeStore=false", "--deadLetterTopic=bench.model.dl",
+        "--consumerGroup=bench-model-" + run, "--windows=" + windows, "--maxOutOfOrdernessMs=1000",
+        "--idlePartitionTimeoutMs=1000"};
+    long cpu0 = BenchSupport.cpuNanos();
+    long t0 = System.nanoTime();
+    PipelineResult job = StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(flags)));
+    Set<String> seen = new HashSet<>();
+    long scored = 0;
+    try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(bootstrap, "bench-model-tail-" + run)) {
+      tail.subscribe(List.of(scores));
+      long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+      long lastReport = System.nanoTime();
+      while (seen.size() < expected.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
+          AbuseScore s = AbuseScore.parseFrom(r.value());
+          seen.add(s.getMemberId() + "@" + s.getWindowStartMs() + "-" + s.getWindowEndMs());
+          scored++;
+        }
+        if (System.nanoTime() - lastReport > 5_000_000_000L) {
+          System.out.printf("  run %d: %,d / %,d member-windows scored (%,d scores)%n", run + 1, seen.size(), expected.size(), scored);
+          lastReport = System.nanoTime();
+        }
+      }
+    } finally {
+      StreamingJobs.cancel(job);
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cpu = (BenchSupport.cpuNanos() - cpu0) / 1e9;
+    if (!seen.containsAll(expected)) {
+      throw new IllegalStateException("the model pipeline scored " + seen.size() + " of " + expected.size() + " member-windows");
+    }
+    return new Result(wall, cpu, scored);
+  }
+
+}
