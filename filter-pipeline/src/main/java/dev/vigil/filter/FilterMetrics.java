@@ -10,6 +10,7 @@ public final class FilterMetrics {
   public static final String PARTIALS_EMITTED = "partials_emitted";
   public static final String LATE_PARTIALS = "late_partials_emitted";
   public static final String EVENTS_PER_PARTIAL = "events_per_partial";
+  public static final String EMPTY_PANES_SKIPPED = "empty_panes_skipped";
 
   private FilterMetrics() {}
 

@@ -79,11 +79,18 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     private final Counter emitted = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED);
     private final Counter late = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.LATE_PARTIALS);
     private final Distribution eventsPerPartial = Metrics.distribution(FilterMetrics.NAMESPACE, FilterMetrics.EVENTS_PER_PARTIAL);
+    private final Counter empty = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.EMPTY_PANES_SKIPPED);
 
     @ProcessElement
     public void process(@Element KV<Long, MemberActivityAggregate> kv, IntervalWindow window, PaneInfo pane,
         OutputReceiver<MemberActivityPartial> out) {
       MemberActivityAggregate aggregate = kv.getValue();
+      if (aggregate.eventCount() == 0) {
+        // A discarding pane can fire with nothing new in it (an on-time pane always fires); it carries no
+        // information, and as a partial it would have no member id.
+        empty.inc();
+        return;
+      }
       PaneTiming timing = PaneTimings.of(pane);
       emitted.inc();
       eventsPerPartial.update(aggregate.eventCount());

@@ -197,7 +197,8 @@ final class DemoCommand implements Callable<Integer> {
           eventsInPartials.addAndGet(MemberActivityPartial.parseFrom(r.value()).getEventCount());
         }
         case VigilTopics.DEAD_LETTER -> {
-          String reason = DeadLetter.parseFrom(r.value()).getReason().name();
+          DeadLetter dl = DeadLetter.parseFrom(r.value());
+          String reason = dl.getReason().name() + " (" + dl.getRejectedBy() + ", from " + dl.getSourceTopic() + ")";
           synchronized (deadLetters) {
             deadLetters.merge(reason, 1L, Long::sum);
           }
@@ -236,7 +237,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Dead letters by reason");
     synchronized (deadLetters) {
-      deadLetters.forEach((reason, n) -> System.out.printf("  %-28s %,10d%n", reason, n));
+      deadLetters.forEach((reason, n) -> System.out.printf("  %-66s %,10d%n", reason, n));
     }
     System.out.println();
     System.out.printf("Detection (model %s, windows %s; flagged = first score at CHALLENGE or above)%n",

@@ -41,7 +41,7 @@ import org.joda.time.Duration;
  *
  * <p>Input elements are partials stamped with their own (short) window's start. Each sliding window
  * fires early on processing time ({@code earlyFiringDelay} after new data, so a fast abuser is scored
- * within seconds), on time when the watermark passes its end, and late for every late partial within
+ * within seconds; longer windows proportionally later when scaled), on time when the watermark passes its end, and late for every late partial within
  * the allowed lateness. Panes accumulate: each one holds everything the window has seen so far, so the
  * latest pane is the window's complete answer. The output is in the global window, each element naming
  * its member-window in its fields, so that all window lengths flow on as one collection.
@@ -49,18 +49,40 @@ import org.joda.time.Duration;
 public final class ComputeMemberWindowFeatures extends PTransform<PCollection<MemberActivityPartial>, PCollection<MemberFeatures>> {
   private final List<WindowSpec> windows;
   private final Duration earlyFiringDelay;
+  private final boolean scaleEarlyFirings;
   private final Duration allowedLateness;
 
-  /** {@code earlyFiringDelay} null disables early firings. */
+  /** {@code earlyFiringDelay} null disables early firings; every window length uses the same delay. */
   public ComputeMemberWindowFeatures(List<WindowSpec> windows, Duration earlyFiringDelay, Duration allowedLateness) {
+    this(windows, earlyFiringDelay, false, allowedLateness);
+  }
+
+  /**
+   * With {@code scaleEarlyFirings}, a window fires early after {@code earlyFiringDelay} times its length
+   * over the shortest length (1m/30s, 10m/1m, 60m/5m: every 2 s, 20 s, 120 s). Every partial lands in
+   * length/period overlapping windows of each length, so fixed-delay early panes grow with the sum of those
+   * counts; scaling keeps the seconds-latency where it matters (the short window) at a fraction of the panes.
+   */
+  public ComputeMemberWindowFeatures(List<WindowSpec> windows, Duration earlyFiringDelay, boolean scaleEarlyFirings,
+      Duration allowedLateness) {
     this.windows = List.copyOf(windows);
     this.earlyFiringDelay = earlyFiringDelay;
+    this.scaleEarlyFirings = scaleEarlyFirings;
     this.allowedLateness = allowedLateness;
   }
 
   public static ComputeMemberWindowFeatures from(ModelPipelineOptions o) {
     return new ComputeMemberWindowFeatures(WindowSpec.parseList(o.getWindows()), Duration.millis(o.getEarlyFiringDelayMs()),
-        Duration.standardSeconds(o.getLateScoreWindowSeconds()));
+        o.getScaleEarlyFirings(), Duration.standardSeconds(o.getLateScoreWindowSeconds()));
+  }
+
+  /** The early-firing delay of one window length, or null for none. */
+  Duration earlyFiringDelay(WindowSpec spec) {
+    if (earlyFiringDelay == null || !scaleEarlyFirings) {
+      return earlyFiringDelay;
+    }
+    long shortest = windows.stream().mapToLong(w -> w.length().getMillis()).min().orElseThrow();
+    return Duration.millis(earlyFiringDelay.getMillis() * spec.length().getMillis() / shortest);
   }
 
   @Override
@@ -76,7 +98,7 @@ public final class ComputeMemberWindowFeatures extends PTransform<PCollection<Me
       perWindow = perWindow.and(byMember
           .apply("SlidingWindows " + label, Window.<KV<Long, MemberActivityAggregate>>into(
                   SlidingWindows.of(spec.length()).every(spec.period()))
-              .triggering(trigger())
+              .triggering(trigger(earlyFiringDelay(spec)))
               .withAllowedLateness(allowedLateness)
               .accumulatingFiredPanes())
           .apply("MergePartials " + label, Combine.perKey(new MergeMemberAggregatesFn()))
@@ -89,11 +111,11 @@ public final class ComputeMemberWindowFeatures extends PTransform<PCollection<Me
     return perWindow.apply("AllWindowLengths", Flatten.pCollections());
   }
 
-  private Trigger trigger() {
+  private static Trigger trigger(Duration earlyDelay) {
     AfterWatermark.AfterWatermarkEarlyAndLate onTimeAndLate = AfterWatermark.pastEndOfWindow()
         .withLateFirings(AfterPane.elementCountAtLeast(1));
-    return earlyFiringDelay == null ? onTimeAndLate
-        : onTimeAndLate.withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
+    return earlyDelay == null ? onTimeAndLate
+        : onTimeAndLate.withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyDelay));
   }
 
   static final class FeaturesFn extends DoFn<KV<Long, MemberActivityAggregate>, MemberFeatures> {

@@ -20,11 +20,19 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
 
   void setWindows(String value);
 
-  @Description("Early firings: a window's running score is emitted this long (processing time) after new data, in ms")
+  @Description("Early firings: a window's running score is emitted this long (processing time) after new data, in ms"
+      + " (for the shortest window; see --scaleEarlyFirings)")
   @Default.Long(2_000L)
   Long getEarlyFiringDelayMs();
 
   void setEarlyFiringDelayMs(Long value);
+
+  @Description("Longer windows fire early less often: delay x (window length / shortest window length). Fast abusers are"
+      + " caught by the short window; long windows are for slow ones and need not re-score every member every few seconds")
+  @Default.Boolean(true)
+  Boolean getScaleEarlyFirings();
+
+  void setScaleEarlyFirings(Boolean value);
 
   @Description("How long after a window closes late partials still update its score, in seconds")
   @Default.Integer(300)

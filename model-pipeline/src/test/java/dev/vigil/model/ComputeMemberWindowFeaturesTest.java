@@ -62,6 +62,16 @@ class ComputeMemberWindowFeaturesTest {
   }
 
   @Test
+  void longerWindowsFireEarlyProportionallyLaterWhenScaled() {
+    List<WindowSpec> specs = WindowSpec.parseList("1m/30s,10m/1m,60m/5m");
+    ComputeMemberWindowFeatures scaled = new ComputeMemberWindowFeatures(specs, Duration.standardSeconds(2), true, Duration.ZERO);
+    assertThat(specs.stream().map(scaled::earlyFiringDelay).map(Duration::getStandardSeconds)).containsExactly(2L, 20L, 120L);
+    ComputeMemberWindowFeatures fixed = new ComputeMemberWindowFeatures(specs, Duration.standardSeconds(2), false, Duration.ZERO);
+    assertThat(specs.stream().map(fixed::earlyFiringDelay).map(Duration::getStandardSeconds)).containsExactly(2L, 2L, 2L);
+    assertThat(new ComputeMemberWindowFeatures(specs, null, true, Duration.ZERO).earlyFiringDelay(specs.get(2))).isNull();
+  }
+
+  @Test
   void latestPaneOfEveryMemberWindowEqualsBruteForce(TestPipeline p) {
     Random random = new Random(2026);
     List<MemberActivityPartial> partials = new ArrayList<>();

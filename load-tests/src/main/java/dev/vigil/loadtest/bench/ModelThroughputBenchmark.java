@@ -38,7 +38,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * partials and represented raw events per second of wall time and per CPU-second of the whole process
  * (broker and tail included).
  *
- * <p>Run: {@code ./vigil bench model [--minutes 10] [--rate 2000] [--members 2000] [--windows ...] [--runs 2]}.
+ * <p>Run: {@code ./vigil bench model [--minutes 10] [--rate 2000] [--members 2000] [--windows ...] [--runs 2]
+ * [--compare-early-firings]}.
  */
 public final class ModelThroughputBenchmark {
   private static final long FILTER_WINDOW_MS = 5_000;
@@ -46,7 +47,12 @@ public final class ModelThroughputBenchmark {
 
   private ModelThroughputBenchmark() {}
 
-  public static void run(int minutes, int rate, int members, String windows, int runs) throws Exception {
+  /**
+   * {@code compareEarlyFirings} alternates runs between fixed early-firing delays and delays scaled with
+   * the window length (the default); otherwise every run uses the default.
+   */
+  public static void run(int minutes, int rate, int members, String windows, int runs, boolean compareEarlyFirings)
+      throws Exception {
     List<WindowSpec> specs = WindowSpec.parseList(windows);
     long base = System.currentTimeMillis() - Duration.ofMinutes(60L + minutes).toMillis();
     base -= Math.floorMod(base, FILTER_WINDOW_MS);
@@ -66,10 +72,11 @@ public final class ModelThroughputBenchmark {
       System.out.printf("pre-filled %s with %,d partials (%,d events: %,d members, %,d events/s for %d min); windows %s -> %,d member-windows%n",
           TOPIC, partials.size(), events, members, rate, minutes, windows, expected.size());
       for (int r = 0; r < runs; r++) {
-        Result result = runOnce(kafka.bootstrapServers(), windows, r, expected);
-        System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d: %,.0f partials/s and %,.0f events/s wall; "
-                + "%,.0f partials and %,.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d scores)%n",
-            r + 1, partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
+        boolean scaled = !compareEarlyFirings || r % 2 == 1;
+        Result result = runOnce(kafka.bootstrapServers(), windows, r, scaled, expected);
+        System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d (%s early firings): %,.0f partials/s"
+                + " and %,.0f events/s wall; %,.0f partials and %,.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d scores)%n",
+            r + 1, scaled ? "scaled" : "fixed", partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
             events / result.cpuSeconds, result.wallSeconds, result.cpuSeconds, result.scores);
       }
     }
@@ -126,12 +133,13 @@ public final class ModelThroughputBenchmark {
     }
   }
 
-  private static Result runOnce(String bootstrap, String windows, int run, Set<String> expected) throws Exception {
+  private static Result runOnce(String bootstrap, String windows, int run, boolean scaledEarlyFirings, Set<String> expected)
+      throws Exception {
     String scores = "bench.scores." + run;
     String[] flags = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
         "--filteredTopic=" + TOPIC, "--scoresTopic=" + scores, "--writeStore=false", "--deadLetterTopic=bench.model.dl",
         "--consumerGroup=bench-model-" + run, "--windows=" + windows, "--maxOutOfOrdernessMs=1000",
-        "--idlePartitionTimeoutMs=1000"};
+        "--idlePartitionTimeoutMs=1000", "--scaleEarlyFirings=" + scaledEarlyFirings};
     long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
     PipelineResult job = StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(flags)));
