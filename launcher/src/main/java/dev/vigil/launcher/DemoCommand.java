@@ -122,12 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             timeoutSeconds * 1000L);
         live.until(tracker::allAbusersFlagged, drainSeconds * 1000L);
         live.finish();
-        try {
-          tail.close();
-        } finally {
-          StreamingJobs.cancel(model);
-          StreamingJobs.cancel(filter);
-        }
+        tail.close(); // the counts are final from here on; the jobs are cancelled below, after the report
         report(sent, expectedEvents, topics, tracker.report());
         if (!filterComplete) {
           System.out.printf("Demo incomplete: the filter pipeline accounted for %,d of %,d valid events within %d s.%n",

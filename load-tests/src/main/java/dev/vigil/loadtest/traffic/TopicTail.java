@@ -67,8 +67,12 @@ public final class TopicTail implements AutoCloseable {
     }
   }
 
+  /** Stops the tail and waits for its thread; a second call does nothing. */
   @Override
-  public void close() throws InterruptedException {
+  public synchronized void close() throws InterruptedException {
+    if (!running) {
+      return;
+    }
     running = false;
     consumer.wakeup();
     thread.join(10_000);
