@@ -123,13 +123,14 @@ final class DemoCommand implements Callable<Integer> {
         live.until(tracker::allAbusersFlagged, drainSeconds * 1000L);
         live.finish();
         tail.close(); // the counts are final from here on; the jobs are cancelled below, after the report
-        report(sent, expectedEvents, topics, tracker.report());
+        DetectionReport detection = tracker.report();
+        report(sent, expectedEvents, topics, detection);
         if (!filterComplete) {
           System.out.printf("Demo incomplete: the filter pipeline accounted for %,d of %,d valid events within %d s.%n",
               eventsInPartials.get(), expectedEvents, timeoutSeconds);
           return 1;
         }
-        if (tracker.report().scores() == 0) {
+        if (detection.scores() == 0) {
           System.out.println("Demo incomplete: the model pipeline wrote no scores.");
           return 1;
         }
