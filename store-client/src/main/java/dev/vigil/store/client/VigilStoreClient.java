@@ -1,0 +1,145 @@
+package dev.vigil.store.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Java client for the store's HTTP API. Thread-safe; share one instance per server. Reads return what
+ * the serving version holds; a 404 for an absent key is an empty result, any other error status a
+ * {@link StoreClientException} carrying the server's one-line message.
+ */
+public final class VigilStoreClient implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final URI base;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  private VigilStoreClient(URI base, Duration timeout) {
+    this.base = base;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+  }
+
+  /** A client for the server at {@code base}, e.g. {@code http://localhost:8080}. */
+  public static VigilStoreClient connect(String base) {
+    return connect(URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base), Duration.ofSeconds(10));
+  }
+
+  public static VigilStoreClient connect(URI base, Duration timeout) {
+    return new VigilStoreClient(base, timeout);
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** The member's current value, if the store has one. */
+  public Optional<StoredScore> get(String store, long memberId) {
+    return lookup(store, memberId).value();
+  }
+
+  /** The member's current value together with the version that served it. */
+  public Lookup lookup(String store, long memberId) {
+    HttpResponse<byte[]> response = send(request(StoreApi.valuePath(store, memberId)).GET());
+    int version = response.headers().firstValue(StoreApi.VERSION_HEADER).map(Integer::parseInt).orElse(0);
+    if (response.statusCode() == 404 && version > 0) {
+      return new Lookup(version, Optional.empty());
+    }
+    return new Lookup(version, Optional.of(read(response, StoredScore.class)));
+  }
+
+  /** Values for many members in one request, all from one version. */
+  public BatchGetResponse batchGet(String store, Collection<Long> memberIds) {
+    List<String> keys = memberIds.stream().map(String::valueOf).toList();
+    return read(send(request(StoreApi.batchGetPath(store)).POST(body(new BatchGetRequest(keys)))), BatchGetResponse.class);
+  }
+
+  /** The store's versions, newest first. */
+  public List<VersionInfo> versions(String store) {
+    return read(send(request(StoreApi.versionsPath(store)).GET()), new TypeReference<List<VersionInfo>>() {});
+  }
+
+  /** Starts a push; it runs on the server, follow it with {@link #pushStatus}. */
+  public PushStatus push(String store, PushRequest push) {
+    return read(send(request(StoreApi.pushPath(store)).POST(body(push))), PushStatus.class);
+  }
+
+  public PushStatus pushStatus(String store, int version) {
+    return read(send(request(StoreApi.pushStatusPath(store, version)).GET()), PushStatus.class);
+  }
+
+  /** Makes the previous online version serve again; returns the version now serving. */
+  public VersionInfo rollback(String store) {
+    return read(send(request(StoreApi.rollbackPath(store)).POST(HttpRequest.BodyPublishers.noBody())), VersionInfo.class);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json");
+  }
+
+  private static HttpRequest.BodyPublisher body(Object value) {
+    try {
+      return HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new StoreClientException("store server " + base + " unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreClientException("interrupted", e);
+    }
+  }
+
+  private static <T> T read(HttpResponse<byte[]> response, Class<T> type) {
+    check(response);
+    try {
+      return JSON.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new StoreClientException(response.statusCode(), "unreadable answer: " + e.getMessage());
+    }
+  }
+
+  private static <T> T read(HttpResponse<byte[]> response, TypeReference<T> type) {
+    check(response);
+    try {
+      return JSON.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new StoreClientException(response.statusCode(), "unreadable answer: " + e.getMessage());
+    }
+  }
+
+  private static void check(HttpResponse<byte[]> response) {
+    if (response.statusCode() / 100 == 2) {
+      return;
+    }
+    String message;
+    try {
+      message = JSON.readValue(response.body(), ErrorBody.class).message();
+    } catch (IOException e) {
+      message = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    throw new StoreClientException(response.statusCode(), "HTTP " + response.statusCode() + ": " + message);
+  }
+
+  @Override
+  public void close() {
+    // java.net.http.HttpClient releases its connections when unreachable (close() arrives in Java 21).
+  }
+}

@@ -1,0 +1,70 @@
+package dev.vigil.store.ingest;
+
+import dev.vigil.schemas.v1.DeadLetter;
+import dev.vigil.schemas.v1.DeadLetterReason;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where rejected real-time records go: the dead-letter topic, with the reason and the original bytes and
+ * coordinates. Delivery is at least once (a crash between the store write and the send may repeat one).
+ */
+public interface DeadLetterSink extends AutoCloseable {
+
+  void reject(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail);
+
+  @Override
+  default void close() {}
+
+  /** Counts nothing and sends nothing: replays of records the serving ingestion already judged. */
+  DeadLetterSink ALREADY_REPORTED = (record, reason, detail) -> {};
+
+  /** A sink that produces {@code DeadLetter} bytes to {@code topic}, keyed {@code topic-partition@offset}. */
+  static DeadLetterSink kafka(String bootstrapServers, String topic, String rejectedBy) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+    Logger log = LoggerFactory.getLogger(DeadLetterSink.class);
+    return new DeadLetterSink() {
+      @Override
+      public void reject(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
+        DeadLetter.Builder letter = DeadLetter.newBuilder()
+            .setReason(reason)
+            .setDetail(detail)
+            .setSourceTopic(record.topic())
+            .setSourcePartition(record.partition())
+            .setSourceOffset(record.offset())
+            .setSourceTimestampMs(record.timestamp())
+            .setRejectedBy(rejectedBy)
+            .setRejectedAtMs(System.currentTimeMillis());
+        if (record.key() != null) {
+          letter.setOriginalKey(com.google.protobuf.ByteString.copyFrom(record.key()));
+        }
+        if (record.value() != null) {
+          letter.setOriginalValue(com.google.protobuf.ByteString.copyFrom(record.value()));
+        }
+        byte[] key = (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(topic, key, letter.build().toByteArray()), (meta, error) -> {
+          if (error != null) {
+            log.warn("dead letter for {}-{}@{} not delivered: {}", record.topic(), record.partition(), record.offset(), error.toString());
+          }
+        });
+      }
+
+      @Override
+      public void close() {
+        producer.close();
+      }
+    };
+  }
+}

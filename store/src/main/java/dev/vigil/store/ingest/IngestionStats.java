@@ -1,0 +1,11 @@
+package dev.vigil.store.ingest;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Running totals of what real-time ingestion did since the server started (exported as metrics). */
+public final class IngestionStats {
+  public final LongAdder upserts = new LongAdder();
+  public final LongAdder deletes = new LongAdder();
+  public final LongAdder rejected = new LongAdder();
+  public final LongAdder batches = new LongAdder();
+}
