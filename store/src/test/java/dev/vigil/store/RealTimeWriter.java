@@ -1,0 +1,83 @@
+package dev.vigil.store;
+
+import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.Action;
+import dev.vigil.schemas.v1.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes a store's real-time topic the way the model pipeline does (member id key, {@code AbuseScore}
+ * value, tombstones for deletes) and keeps the reference: what the store must hold afterwards.
+ */
+final class RealTimeWriter implements AutoCloseable {
+  private final String topic;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Map<Long, byte[]> expected = new HashMap<>();
+  private long sent;
+
+  RealTimeWriter(String bootstrapServers, String topic) {
+    this.topic = topic;
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static AbuseScore score(long memberId, double score, String modelVersion) {
+    Action action = score >= 0.9 ? Action.BLOCK : score >= 0.6 ? Action.CHALLENGE : Action.NONE;
+    AbuseScore.Builder b = AbuseScore.newBuilder().setMemberId(memberId).setScore(score).setAction(action)
+        .setModelName("abuse").setModelVersion(modelVersion).setWindowStartMs(1_000).setWindowEndMs(61_000)
+        .setEventTimeMs(60_000).setProcessingTimeMs(61_500);
+    if (action != Action.NONE) {
+      b.addReasons(Reason.newBuilder().setCode("HIGH_RATE").setFeature("profile_views_per_min").setValue(score * 100).setContribution(0.5));
+    }
+    return b.build();
+  }
+
+  void upsert(AbuseScore score, long timestampMs) {
+    byte[] value = score.toByteArray();
+    send(Long.toString(score.getMemberId()).getBytes(StandardCharsets.UTF_8), value, timestampMs);
+    expected.put(score.getMemberId(), StoredValues.encode(timestampMs, value));
+  }
+
+  void delete(long memberId, long timestampMs) {
+    send(Long.toString(memberId).getBytes(StandardCharsets.UTF_8), null, timestampMs);
+    expected.remove(memberId);
+  }
+
+  /** A record the store must reject to the dead-letter topic; it changes nothing. */
+  void malformed(byte[] key, byte[] value, long timestampMs) {
+    send(key, value, timestampMs);
+  }
+
+  private void send(byte[] key, byte[] value, long timestampMs) {
+    producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value));
+    sent++;
+  }
+
+  void flush() {
+    producer.flush();
+  }
+
+  long sent() {
+    return sent;
+  }
+
+  /** Member id to the exact bytes the store must hold (updated-at + score). */
+  Map<Long, byte[]> expected() {
+    return expected;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
