@@ -44,6 +44,27 @@ class VigilCliTest {
   }
 
   @Test
+  void storeSubcommandsValidateTheirArgumentsInOneLine() {
+    assertThat(VigilCli.execute("store", "serve", "--port", "0")).isEqualTo(2);
+    assertThat(stderr()).contains("Missing required option: '--data-dir=<dataDir>'");
+    assertThat(VigilCli.execute("store", "push", "abuse-scores", "--input", "/tmp", "--cutoff", "yesterday")).isEqualTo(2);
+    assertThat(stderr()).contains("--cutoff 'yesterday' is neither ISO-8601");
+    assertThat(VigilCli.execute("store", "get", "abuse-scores", "12x")).isEqualTo(2);
+    assertThat(stderr()).contains("member id '12x' is not a 64-bit integer");
+    assertThat(VigilCli.execute("store", "versions", "abuse-scores", "--server", "localhost:8080")).isEqualTo(2);
+    assertThat(stderr()).contains("--server must look like http://host:port");
+    assertThat(VigilCli.execute("store", "serve", "--data-dir", "/tmp/x", "--rewind", "soon")).isEqualTo(2);
+    assertThat(stderr()).contains("'soon' is not a duration");
+    assertThat(stderr()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void storeClientCommandsSayInOneLineWhenNoServerAnswers() {
+    assertThat(VigilCli.execute("store", "versions", "abuse-scores", "--server", "http://localhost:1")).isEqualTo(1);
+    assertThat(stderr()).contains("vigil versions: store server http://localhost:1 unreachable").doesNotContain("\tat ");
+  }
+
+  @Test
   void filterHelpListsBeamOptions() {
     assertThat(VigilCli.execute("filter", "--help")).isZero();
     assertThat(stdout()).contains("--inputTopic", "--rulesFile", "--bootstrapServers", "--windowSeconds");
