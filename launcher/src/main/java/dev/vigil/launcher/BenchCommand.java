@@ -3,6 +3,7 @@ package dev.vigil.launcher;
 import dev.vigil.loadtest.bench.FilterThroughputBenchmark;
 import dev.vigil.loadtest.bench.ModelThroughputBenchmark;
 import dev.vigil.loadtest.bench.ScoringThroughputBenchmark;
+import dev.vigil.loadtest.bench.StoreBenchmark;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
-    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class})
+    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class, BenchCommand.StoreReads.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -94,6 +95,35 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException("--minutes, --rate, --members and --runs must be >= 1");
       }
       ModelThroughputBenchmark.run(minutes, rate, members, windows, runs, compareEarlyFirings);
+      return 0;
+    }
+  }
+
+  @Command(name = "store", mixinStandardHelpOptions = true, description = {
+      "The score store: real-time ingestion updates/s, push rows/s, and HTTP single/batch get throughput and",
+      "p50/p99 next to the in-process RocksDB get rate on the same data."})
+  static final class StoreReads implements Callable<Integer> {
+    @Option(names = "--records", defaultValue = "500000", description = "Real-time upserts to ingest (default: ${DEFAULT-VALUE})")
+    int records;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the pushed dataset = members read (default: ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Seconds per read measurement (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--client-threads", defaultValue = "8", description = "HTTP client threads (default: ${DEFAULT-VALUE})")
+    int clientThreads;
+
+    @Option(names = "--batch-keys", defaultValue = "100", description = "Keys per batch get (default: ${DEFAULT-VALUE})")
+    int batchKeys;
+
+    @Override
+    public Integer call() throws Exception {
+      if (records < 1 || rows < 1 || seconds < 1 || clientThreads < 1 || batchKeys < 1) {
+        throw new IllegalArgumentException("--records, --rows, --seconds, --client-threads and --batch-keys must be >= 1");
+      }
+      StoreBenchmark.run(records, rows, seconds, clientThreads, batchKeys);
       return 0;
     }
   }

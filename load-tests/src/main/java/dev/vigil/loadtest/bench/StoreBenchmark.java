@@ -1,0 +1,179 @@
+package dev.vigil.loadtest.bench;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.Action;
+import dev.vigil.schemas.v1.Reason;
+import dev.vigil.store.Store;
+import dev.vigil.store.StoreConfig;
+import dev.vigil.store.StoreServer;
+import dev.vigil.store.client.PushRequest;
+import dev.vigil.store.client.PushStatus;
+import dev.vigil.store.client.VigilStoreClient;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The score store on this machine, in one run: real-time ingestion rate, push build rate, and read
+ * throughput and latency over HTTP (single and batch gets) next to the in-process RocksDB get rate on the
+ * same data, which is the physical limit the HTTP numbers are judged against.
+ */
+public final class StoreBenchmark {
+  private static final String STORE = "abuse-scores";
+
+  private StoreBenchmark() {}
+
+  public static void run(int records, int rows, int seconds, int clientThreads, int batchKeys) throws Exception {
+    Path dir = Files.createTempDirectory("vigil-bench-store");
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
+      String rt = StoreConfig.realTimeTopicOf(STORE);
+      kafka.topics().create(List.of(rt), 4);
+      System.out.printf("pre-filling %s with %,d upserts...%n", rt, records);
+      prefill(kafka.bootstrapServers(), rt, records, rows);
+      Path input = dir.resolve("push");
+      System.out.printf("writing a push dataset of %,d JSON lines...%n", rows);
+      writeDataset(input, rows);
+
+      long startNs = System.nanoTime();
+      try (StoreServer server = StoreServer.start(StoreServer.Settings.defaults(dir.resolve("store"))
+               .withBootstrapServers(kafka.bootstrapServers()).withPort(0))) {
+        Store store = server.store(STORE);
+        while (store.read(v -> v.recordsConsumed()).value() < records) {
+          Thread.sleep(20); // polling progress of the run being measured
+        }
+        double ingestSeconds = (System.nanoTime() - startNs) / 1e9;
+        System.out.printf(Locale.ROOT, "real-time ingestion: %,d updates in %.2f s = %,.0f updates/s (incl. server start)%n",
+            records, ingestSeconds, records / ingestSeconds);
+
+        VigilStoreClient client = VigilStoreClient.connect("http://localhost:" + server.port());
+        long pushStart = System.nanoTime();
+        PushStatus status = client.push(STORE, new PushRequest(input.toString(), System.currentTimeMillis() - 3_600_000));
+        while (!status.finished()) {
+          Thread.sleep(50);
+          status = client.pushStatus(STORE, status.version());
+        }
+        double pushSeconds = (System.nanoTime() - pushStart) / 1e9;
+        if (!"ONLINE".equals(status.phase())) {
+          throw new IllegalStateException("push failed: " + status.error());
+        }
+        System.out.printf(Locale.ROOT, "push: %,d rows (JSON parse, SST write, ingest, rewind of %,d, swap) in %.2f s = %,.0f rows/s%n",
+            status.rowsRead(), status.replayed(), pushSeconds, status.rowsRead() / pushSeconds);
+
+        int members = rows;
+        Result raw = measure("in-process RocksDB get", 2, seconds, 1, () -> {
+          long id = 1 + ThreadLocalRandom.current().nextInt(members);
+          long t = System.nanoTime();
+          store.read(v -> v.get(id));
+          return System.nanoTime() - t;
+        });
+        Result single = measure("HTTP single get", clientThreads, seconds, 1, () -> {
+          long id = 1 + ThreadLocalRandom.current().nextInt(members);
+          long t = System.nanoTime();
+          client.lookup(STORE, id);
+          return System.nanoTime() - t;
+        });
+        Result batch = measure("HTTP batch get x" + batchKeys, clientThreads, seconds, batchKeys, () -> {
+          List<Long> keys = new ArrayList<>(batchKeys);
+          for (int i = 0; i < batchKeys; i++) {
+            keys.add(1L + ThreadLocalRandom.current().nextInt(members));
+          }
+          long t = System.nanoTime();
+          client.batchGet(STORE, keys);
+          return System.nanoTime() - t;
+        });
+        System.out.println();
+        System.out.printf("%-28s %8s %14s %12s %12s%n", "read path", "threads", "keys/s", "p50 ms", "p99 ms");
+        for (Result r : List.of(raw, single, batch)) {
+          System.out.printf(Locale.ROOT, "%-28s %8d %,14.0f %12.3f %12.3f%n", r.name, r.threads, r.keysPerSecond, r.p50Ms, r.p99Ms);
+        }
+        System.out.printf(Locale.ROOT, "HTTP single get = %.1f %% of the in-process get rate; batch get = %.1f %%%n",
+            100 * single.keysPerSecond / raw.keysPerSecond, 100 * batch.keysPerSecond / raw.keysPerSecond);
+      }
+    }
+  }
+
+  private record Result(String name, int threads, double keysPerSecond, double p50Ms, double p99Ms) {}
+
+  /** Runs {@code call} (returning its own latency in ns) on {@code threads} threads for {@code seconds}. */
+  private static Result measure(String name, int threads, int seconds, int keysPerCall, LongSupplier call) throws Exception {
+    // Warm-up: a fifth of the time, not recorded.
+    runFor(threads, Math.max(1, seconds / 5), call, new ConcurrentHistogram(3));
+    ConcurrentHistogram latency = new ConcurrentHistogram(3);
+    long start = System.nanoTime();
+    runFor(threads, seconds, call, latency);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Result r = new Result(name, threads, latency.getTotalCount() * keysPerCall / elapsed,
+        latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6);
+    System.out.printf(Locale.ROOT, "  %-28s %,.0f keys/s%n", name, r.keysPerSecond);
+    return r;
+  }
+
+  private static void runFor(int threads, int seconds, LongSupplier call, ConcurrentHistogram latency) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      futures.add(pool.submit(() -> {
+        while (System.nanoTime() < end) {
+          latency.recordValue(call.getAsLong());
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  private static AbuseScore score(long member, double score, String version) {
+    return AbuseScore.newBuilder().setMemberId(member).setScore(score)
+        .setAction(score > 0.9 ? Action.BLOCK : score > 0.6 ? Action.CHALLENGE : Action.NONE)
+        .addReasons(Reason.newBuilder().setCode("HIGH_RATE").setFeature("profile_views_per_min").setValue(score * 100))
+        .setModelName("abuse").setModelVersion(version).setWindowStartMs(1_000).setWindowEndMs(61_000)
+        .setEventTimeMs(60_000).setProcessingTimeMs(61_000).build();
+  }
+
+  private static void prefill(String bootstrap, String topic, int records, int members) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      for (int i = 0; i < records; i++) {
+        long member = 1 + random.nextInt(members);
+        producer.send(new ProducerRecord<>(topic, Long.toString(member).getBytes(StandardCharsets.UTF_8),
+            score(member, random.nextDouble(), "rt").toByteArray()));
+      }
+    }
+  }
+
+  private static void writeDataset(Path dir, int rows) throws Exception {
+    Files.createDirectories(dir);
+    JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
+    try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("part-00000.jsonl"), StandardCharsets.UTF_8)) {
+      for (long m = 1; m <= rows; m++) {
+        out.write(printer.print(score(m, ThreadLocalRandom.current().nextDouble(), "batch")));
+        out.newLine();
+      }
+    }
+  }
+}
