@@ -98,14 +98,50 @@ public final class StoreBenchmark {
           client.batchGet(STORE, keys);
           return System.nanoTime() - t;
         });
+        int port = server.port();
+        ThreadLocal<KeepAliveHttpClient> sockets = ThreadLocal.withInitial(() -> {
+          try {
+            return new KeepAliveHttpClient("localhost", port);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        Result socketSingle = measure("HTTP single get, raw socket", clientThreads, seconds, 1, () -> {
+          long id = 1 + ThreadLocalRandom.current().nextInt(members);
+          long t = System.nanoTime();
+          expect200(sockets.get(), "GET", "/stores/" + STORE + "/" + id, null);
+          return System.nanoTime() - t;
+        });
+        Result socketBatch = measure("HTTP batch x" + batchKeys + ", raw socket", clientThreads, seconds, batchKeys, () -> {
+          StringBuilder body = new StringBuilder("{\"keys\":[");
+          for (int i = 0; i < batchKeys; i++) {
+            body.append(i == 0 ? "" : ",").append(1 + ThreadLocalRandom.current().nextInt(members));
+          }
+          byte[] bytes = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+          long t = System.nanoTime();
+          expect200(sockets.get(), "POST", "/stores/" + STORE + "/batch-get", bytes);
+          return System.nanoTime() - t;
+        });
         System.out.println();
         System.out.printf("%-28s %8s %14s %12s %12s%n", "read path", "threads", "keys/s", "p50 ms", "p99 ms");
-        for (Result r : List.of(raw, single, batch)) {
+        for (Result r : List.of(raw, single, batch, socketSingle, socketBatch)) {
           System.out.printf(Locale.ROOT, "%-28s %8d %,14.0f %12.3f %12.3f%n", r.name, r.threads, r.keysPerSecond, r.p50Ms, r.p99Ms);
         }
-        System.out.printf(Locale.ROOT, "HTTP single get = %.1f %% of the in-process get rate; batch get = %.1f %%%n",
-            100 * single.keysPerSecond / raw.keysPerSecond, 100 * batch.keysPerSecond / raw.keysPerSecond);
+        System.out.printf(Locale.ROOT, "share of the in-process get rate: single get %.1f %% (raw socket %.1f %%), batch get %.1f %% (raw socket %.1f %%)%n",
+            100 * single.keysPerSecond / raw.keysPerSecond, 100 * socketSingle.keysPerSecond / raw.keysPerSecond,
+            100 * batch.keysPerSecond / raw.keysPerSecond, 100 * socketBatch.keysPerSecond / raw.keysPerSecond);
       }
+    }
+  }
+
+  private static void expect200(KeepAliveHttpClient client, String method, String path, byte[] body) {
+    try {
+      int status = client.exchange(method, path, body);
+      if (status != 200) {
+        throw new IllegalStateException(method + " " + path + " answered " + status);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
