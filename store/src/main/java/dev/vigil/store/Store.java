@@ -176,7 +176,6 @@ public final class Store implements AutoCloseable {
     } catch (Exception e) {
       String why = e instanceof ExecutionException && e.getCause() != null ? e.getCause().toString() : e.toString();
       LOG.error("store {}: push of v{} failed: {}", config.name(), number, why);
-      progress.fail(why);
       synchronized (this) {
         updateHistory(history.withFailed(number, why));
       }
@@ -184,6 +183,8 @@ public final class Store implements AutoCloseable {
         version.close();
       }
       removeExpired();
+      // Last, so whoever sees FAILED also sees the version cleaned up.
+      progress.fail(why);
     } finally {
       deleteRecursively(dir.resolve("staging").resolve("v-" + number));
     }

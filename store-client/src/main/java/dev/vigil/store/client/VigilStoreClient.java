@@ -3,6 +3,7 @@ package dev.vigil.store.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -108,15 +109,14 @@ public final class VigilStoreClient implements AutoCloseable {
   }
 
   private static <T> T read(HttpResponse<byte[]> response, Class<T> type) {
-    check(response);
-    try {
-      return JSON.readValue(response.body(), type);
-    } catch (IOException e) {
-      throw new StoreClientException(response.statusCode(), "unreadable answer: " + e.getMessage());
-    }
+    return read(response, JSON.getTypeFactory().constructType(type));
   }
 
   private static <T> T read(HttpResponse<byte[]> response, TypeReference<T> type) {
+    return read(response, JSON.getTypeFactory().constructType(type));
+  }
+
+  private static <T> T read(HttpResponse<byte[]> response, JavaType type) {
     check(response);
     try {
       return JSON.readValue(response.body(), type);
