@@ -165,7 +165,8 @@ public final class Store implements AutoCloseable {
       deleteRecursively(versionDir(number));
       version = StoreVersion.open(versionDir(number), number, history.partitions(), blockCache);
       long started = System.nanoTime();
-      long rows = BatchPush.build(files, cutoffMs, version, dir.resolve("staging").resolve("v-" + number), progress);
+      long rows = BatchPush.build(files, cutoffMs, version, dir.resolve("staging").resolve("v-" + number),
+          Runtime.getRuntime().availableProcessors(), progress);
       LOG.info("store {}: v{} built from {} files: {} members in {} ms", config.name(), number, files.size(), rows,
           (System.nanoTime() - started) / 1_000_000);
       progress.phase(PushProgress.Phase.REWINDING);

@@ -11,6 +11,12 @@ import dev.vigil.store.StoreServer;
 import dev.vigil.store.client.PushRequest;
 import dev.vigil.store.client.PushStatus;
 import dev.vigil.store.client.VigilStoreClient;
+import dev.vigil.store.push.BatchPush;
+import dev.vigil.store.push.PushDataset;
+import dev.vigil.store.push.PushProgress;
+import dev.vigil.store.version.StoreVersion;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +56,8 @@ public final class StoreBenchmark {
       Path input = dir.resolve("push");
       System.out.printf("writing a push dataset of %,d JSON lines...%n", rows);
       writeDataset(input, rows);
+
+      comparePushParseThreads(dir, input);
 
       long startNs = System.nanoTime();
       try (StoreServer server = StoreServer.start(StoreServer.Settings.defaults(dir.resolve("store"))
@@ -130,6 +138,26 @@ public final class StoreBenchmark {
         System.out.printf(Locale.ROOT, "share of the in-process get rate: single get %.1f %% (raw socket %.1f %%), batch get %.1f %% (raw socket %.1f %%)%n",
             100 * single.keysPerSecond / raw.keysPerSecond, 100 * socketSingle.keysPerSecond / raw.keysPerSecond,
             100 * batch.keysPerSecond / raw.keysPerSecond, 100 * socketBatch.keysPerSecond / raw.keysPerSecond);
+      }
+    }
+  }
+
+  /** Push build alone (parse, sort, SST write, ingest) on 1 and on all cores, alternated so JIT warm-up shows. */
+  private static void comparePushParseThreads(Path dir, Path input) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<Path> files = PushDataset.files(input);
+    RocksDB.loadLibrary();
+    int round = 0;
+    for (int threads : new int[] {1, cores, 1, cores}) {
+      round++;
+      try (LRUCache cache = new LRUCache(64 << 20);
+           StoreVersion version = StoreVersion.open(dir.resolve("build-" + round), round, 8, cache)) {
+        long start = System.nanoTime();
+        long rows = BatchPush.build(files, System.currentTimeMillis(), version, dir.resolve("staging-" + round), threads,
+            new PushProgress(STORE, round));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "push build, %d parse thread(s): %,d rows in %.2f s = %,.0f rows/s%n", threads, rows,
+            seconds, rows / seconds);
       }
     }
   }

@@ -35,9 +35,13 @@ public final class BatchPush {
 
   private BatchPush() {}
 
-  /** Phase 1: the dataset into the version's files. Returns the distinct members written. */
-  public static long build(List<Path> files, long cutoffMs, StoreVersion version, Path stagingDir, PushProgress progress) {
-    PushDataset dataset = PushDataset.read(files, version.partitionCount(), cutoffMs, progress);
+  /**
+   * Phase 1: the dataset into the version's files, JSON parsed on {@code parseThreads} threads. Returns
+   * the distinct members written.
+   */
+  public static long build(List<Path> files, long cutoffMs, StoreVersion version, Path stagingDir, int parseThreads,
+      PushProgress progress) {
+    PushDataset dataset = PushDataset.read(files, version.partitionCount(), cutoffMs, parseThreads, progress);
     try {
       Files.createDirectories(stagingDir);
       long written = 0;

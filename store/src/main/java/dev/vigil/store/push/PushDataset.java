@@ -16,6 +16,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -51,33 +57,96 @@ public final class PushDataset {
     }
   }
 
-  static PushDataset read(List<Path> files, int partitionCount, long cutoffMs, PushProgress progress) {
+  private static final int CHUNK_LINES = 8_192;
+
+  /**
+   * Reads the files with {@code parseThreads} parsers: one thread reads lines in chunks, parsers turn
+   * chunks into stored values, and results are merged in input order, so "the later row wins a tie"
+   * means the same whatever the thread count.
+   */
+  static PushDataset read(List<Path> files, int partitionCount, long cutoffMs, int parseThreads, PushProgress progress) {
     List<Map<Long, byte[]>> partitions = new ArrayList<>(partitionCount);
     for (int p = 0; p < partitionCount; p++) {
       partitions.add(new HashMap<>());
     }
-    JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
-    for (Path file : files) {
-      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        String line;
-        long lineNumber = 0;
-        while ((line = in.readLine()) != null) {
-          lineNumber++;
-          if (line.isBlank()) {
-            continue;
+    ExecutorService parsers = Executors.newFixedThreadPool(parseThreads, r -> {
+      Thread t = new Thread(r, "store-push-parse");
+      t.setDaemon(true);
+      return t;
+    });
+    Deque<Future<ParsedChunk>> inFlight = new ArrayDeque<>();
+    try {
+      for (Path file : files) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          long firstLine = 1;
+          List<String> chunk = new ArrayList<>(CHUNK_LINES);
+          String line;
+          while ((line = in.readLine()) != null) {
+            chunk.add(line);
+            if (chunk.size() == CHUNK_LINES) {
+              submit(parsers, inFlight, file, firstLine, chunk, cutoffMs);
+              firstLine += chunk.size();
+              chunk = new ArrayList<>(CHUNK_LINES);
+              // Bounded read-ahead: at most two chunks per parser wait in memory.
+              while (inFlight.size() > 2 * parseThreads) {
+                merge(inFlight.removeFirst(), partitions, progress);
+              }
+            }
           }
-          AbuseScore score = parse(parser, line, file, lineNumber);
-          long updatedAt = score.getProcessingTimeMs() > 0 ? score.getProcessingTimeMs() : cutoffMs;
-          byte[] value = StoredValues.encode(updatedAt, score.toByteArray());
-          partitions.get(MemberKeys.partition(score.getMemberId(), partitionCount))
-              .merge(score.getMemberId(), value, (old, now) -> StoredValues.updatedAtMs(now) >= StoredValues.updatedAtMs(old) ? now : old);
-          progress.rowsRead.increment();
+          submit(parsers, inFlight, file, firstLine, chunk, cutoffMs);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
       }
+      while (!inFlight.isEmpty()) {
+        merge(inFlight.removeFirst(), partitions, progress);
+      }
+    } finally {
+      parsers.shutdownNow();
     }
     return new PushDataset(partitions);
+  }
+
+  /** Members and stored values of one chunk of lines, in line order. */
+  private record ParsedChunk(long[] members, byte[][] values) {}
+
+  private static void submit(ExecutorService parsers, Deque<Future<ParsedChunk>> inFlight, Path file, long firstLine,
+      List<String> lines, long cutoffMs) {
+    inFlight.addLast(parsers.submit(() -> {
+      JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+      long[] members = new long[lines.size()];
+      byte[][] values = new byte[lines.size()][];
+      int n = 0;
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (line.isBlank()) {
+          continue;
+        }
+        AbuseScore score = parse(parser, line, file, firstLine + i);
+        long updatedAt = score.getProcessingTimeMs() > 0 ? score.getProcessingTimeMs() : cutoffMs;
+        members[n] = score.getMemberId();
+        values[n++] = StoredValues.encode(updatedAt, score.toByteArray());
+      }
+      return new ParsedChunk(Arrays.copyOf(members, n), Arrays.copyOf(values, n));
+    }));
+  }
+
+  private static void merge(Future<ParsedChunk> pending, List<Map<Long, byte[]>> partitions, PushProgress progress) {
+    ParsedChunk chunk;
+    try {
+      chunk = pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("push interrupted");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+    for (int i = 0; i < chunk.members().length; i++) {
+      long member = chunk.members()[i];
+      partitions.get(MemberKeys.partition(member, partitions.size()))
+          .merge(member, chunk.values()[i], (old, now) -> StoredValues.updatedAtMs(now) >= StoredValues.updatedAtMs(old) ? now : old);
+    }
+    progress.rowsRead.add(chunk.members().length);
   }
 
   private static AbuseScore parse(JsonFormat.Parser parser, String line, Path file, long lineNumber) {
