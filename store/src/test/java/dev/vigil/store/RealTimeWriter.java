@@ -21,6 +21,8 @@ final class RealTimeWriter implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final Map<Long, byte[]> expected = new HashMap<>();
   private long sent;
+  // A send the broker rejected would otherwise vanish and surface only as a mismatch much later.
+  private final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
   RealTimeWriter(String bootstrapServers, String topic) {
     this.topic = topic;
@@ -59,12 +61,20 @@ final class RealTimeWriter implements AutoCloseable {
   }
 
   private void send(byte[] key, byte[] value, long timestampMs) {
-    producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value));
+    producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value), (meta, error) -> {
+      if (error != null) {
+        failure.compareAndSet(null, error);
+      }
+    });
     sent++;
   }
 
+  /** Waits for every send; fails if the broker rejected any of them. */
   void flush() {
     producer.flush();
+    if (failure.get() != null) {
+      throw new IllegalStateException("a real-time write was rejected: " + failure.get(), failure.get());
+    }
   }
 
   long sent() {
