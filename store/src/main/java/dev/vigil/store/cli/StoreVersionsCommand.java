@@ -16,8 +16,9 @@ final class StoreVersionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    java.util.List<VersionInfo> versions = server.client().versions(store);
     System.out.printf("%-8s %-8s %-8s %-24s %-24s %12s  %s%n", "version", "state", "serving", "created", "cut-off", "rows", "source");
-    for (VersionInfo v : server.client().versions(store)) {
+    for (VersionInfo v : versions) {
       System.out.printf("%-8d %-8s %-8s %-24s %-24s %,12d  %s%n", v.number(), v.state(), v.serving() ? "*" : "",
           Instant.ofEpochMilli(v.createdAtMs()), v.cutoffMs() == 0 ? "-" : Instant.ofEpochMilli(v.cutoffMs()).toString(),
           v.rows(), v.source());
