@@ -103,6 +103,11 @@ public final class Store implements AutoCloseable {
     return serving.number();
   }
 
+  /** Real-time records the serving version has consumed over its life (persisted with its data). */
+  public long recordsConsumed() {
+    return read(StoreVersion::recordsConsumed).value();
+  }
+
   /** Runs {@code read} against the serving version, holding it open for the duration. */
   public <T> Versioned<T> read(Function<StoreVersion, T> read) {
     while (true) {

@@ -64,7 +64,7 @@ class StoreIngestionAndReadsTest {
         .withBootstrapServers(kafka.bootstrapServers()).withPort(0));
     client = VigilStoreClient.connect("http://localhost:" + server.port());
     Store store = server.store(STORE);
-    Await.until(() -> store.read(v -> v.recordsConsumed()).value() == writer.sent(), Duration.ofSeconds(60),
+    Await.until(() -> store.recordsConsumed() == writer.sent(), Duration.ofSeconds(60),
         () -> "all " + writer.sent() + " records consumed");
   }
 

@@ -174,7 +174,7 @@ class StorePushTest {
 
   private static void awaitConsumed(StoreServer server, long records) throws InterruptedException {
     Store store = server.store(STORE);
-    Await.until(() -> store.read(v -> v.recordsConsumed()).value() >= records, Duration.ofSeconds(60),
+    Await.until(() -> store.recordsConsumed() >= records, Duration.ofSeconds(60),
         () -> records + " records consumed");
   }
 

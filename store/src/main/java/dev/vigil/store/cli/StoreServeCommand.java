@@ -72,7 +72,7 @@ final class StoreServeCommand implements Callable<Integer> {
         Store store = server.store(name);
         line.append("  ").append(name).append(": v").append(store.servingVersion())
             .append(" ingestion=").append(store.ingestion().state())
-            .append(" consumed=").append(store.read(v -> v.recordsConsumed()).value())
+            .append(" consumed=").append(store.recordsConsumed())
             .append(" lag=").append(store.ingestion().lag());
       }
       System.out.println(line);

@@ -56,7 +56,7 @@ final class ServerMetrics {
       out.append("vigil_store_rt_rejected_total").append(label).append(' ').append(s.rejected.sum()).append('\n');
       out.append("vigil_store_rt_lag_records").append(label).append(' ').append(store.ingestion().lag()).append('\n');
       out.append("vigil_store_rt_consumed_total").append(label).append(' ')
-          .append(store.read(v -> v.recordsConsumed()).value()).append('\n');
+          .append(store.recordsConsumed()).append('\n');
     }
     return out.toString();
   }

@@ -236,7 +236,7 @@ public final class StoreHttpServer implements AutoCloseable {
       }
       s.put("realTimeTopic", ingestion.topic());
       s.put("lagRecords", ingestion.lag());
-      s.put("recordsConsumed", store.read(v -> v.recordsConsumed()).value());
+      s.put("recordsConsumed", store.recordsConsumed());
       byStore.put(store.name(), s);
     }
     Map<String, Object> body = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package dev.vigil.store.ingest;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -62,10 +61,10 @@ public final class RealTimeConsumers {
   public static long catchUp(KafkaConsumer<byte[], byte[]> consumer, StoreVersion version, Map<TopicPartition, Long> stopAt,
       DeadLetterSink deadLetters, IngestionStats stats, java.util.function.LongConsumer onApplied) {
     long applied = 0;
-    Map<TopicPartition, Long> reportFrom = new HashMap<>(stopAt);
     while (behind(consumer, stopAt)) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-      RealTimeApplier.apply(version, records, deadLetters, reportFrom, stats);
+      // Offsets from stopAt on are new to the serving ingestion, so their rejections are reported.
+      RealTimeApplier.apply(version, records, deadLetters, stopAt, stats);
       applied += records.count();
       onApplied.accept(records.count());
     }
