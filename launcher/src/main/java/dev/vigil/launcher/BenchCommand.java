@@ -86,15 +86,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "2", description = "Identical runs; later runs are JIT-warm (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--compare-early-firings", description = "Alternate runs: fixed early-firing delay, then scaled with window length")
-    boolean compareEarlyFirings;
-
     @Override
     public Integer call() throws Exception {
       if (minutes < 1 || rate < 1 || members < 1 || runs < 1) {
         throw new IllegalArgumentException("--minutes, --rate, --members and --runs must be >= 1");
       }
-      ModelThroughputBenchmark.run(minutes, rate, members, windows, runs, compareEarlyFirings);
+      ModelThroughputBenchmark.run(minutes, rate, members, windows, runs);
       return 0;
     }
   }

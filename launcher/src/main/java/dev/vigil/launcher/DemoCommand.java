@@ -9,7 +9,7 @@ import dev.vigil.loadtest.traffic.ActivityProducer;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.loadtest.traffic.TopicTail;
 import dev.vigil.model.ModelPipeline;
-import dev.vigil.model.WindowSpec;
+import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.VigilTopics;
 import dev.vigil.schemas.v1.AbuseScore;
@@ -181,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
     if (!runner.equals("FlinkRunner") && !runner.equals("DirectRunner")) {
       throw new IllegalArgumentException("--runner must be FlinkRunner or DirectRunner, got " + runner);
     }
-    WindowSpec.parseList(windows); // one-line error on a bad spec, before anything starts
+    TileLayout.parse(windows); // one-line error on a bad spec, before anything starts
   }
 
   private void observe(ConsumerRecord<byte[], byte[]> r, DetectionTracker tracker) {

@@ -5,7 +5,6 @@ import dev.vigil.scoring.ModelTrainer;
 import dev.vigil.scoring.TrainingRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,8 +42,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--minutes", defaultValue = "30", description = "Simulated event-time span (default: ${DEFAULT-VALUE})")
   int minutes;
 
-  @Option(names = "--windows", defaultValue = "1,10", split = ",", description = "Window lengths in minutes (default: ${DEFAULT-VALUE})")
-  List<Integer> windowMinutes;
+  @Option(names = "--windows", defaultValue = "1m/30s,10m/1m,60m/5m",
+      description = "The model job's windows, LENGTH/PERIOD comma-separated, as its --windows (default: ${DEFAULT-VALUE})")
+  String windows;
 
   @Option(names = "--algorithm", defaultValue = "GRADIENT_BOOSTED_TREES",
       description = "GRADIENT_BOOSTED_TREES (DJL XGBoost engine) or LOGISTIC_REGRESSION (DJL OnnxRuntime engine) (default: ${DEFAULT-VALUE})")
@@ -61,11 +61,8 @@ final class TrainCommand implements Callable<Integer> {
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
     }
-    if (windowMinutes.stream().anyMatch(m -> m < 1)) {
-      throw new IllegalArgumentException("--windows must be whole minutes >= 1, got " + windowMinutes);
-    }
     LabelledFeatureRows.Settings data = new LabelledFeatureRows.Settings(seed, members, abusiveFraction, eventsPerSecond,
-        minutes, windowMinutes.stream().map(Duration::ofMinutes).toList());
+        minutes, windows);
     System.out.println("train: generating " + data.describe());
     List<TrainingRow> rows = LabelledFeatureRows.generate(data);
     long abusive = rows.stream().filter(TrainingRow::abusive).count();
@@ -82,6 +79,6 @@ final class TrainCommand implements Callable<Integer> {
     return Arrays.asList("--out", out.toString(), "--version", version, "--seed", Long.toString(seed), "--members",
         Integer.toString(members), "--abusive-fraction", Double.toString(abusiveFraction), "--events-per-second",
         Integer.toString(eventsPerSecond), "--minutes", Integer.toString(minutes), "--windows",
-        String.join(",", windowMinutes.stream().map(String::valueOf).toList()), "--rounds", Integer.toString(rounds), "--algorithm", algorithm.name());
+        windows, "--rounds", Integer.toString(rounds), "--algorithm", algorithm.name());
   }
 }

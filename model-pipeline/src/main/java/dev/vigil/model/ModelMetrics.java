@@ -4,7 +4,11 @@ package dev.vigil.model;
 public final class ModelMetrics {
   public static final String NAMESPACE = "vigil.model";
   public static final String PARTIALS_READ = "partials_read";
-  public static final String MEMBER_WINDOWS_FEATURIZED = "member_windows_featurized";
+  public static final String PARTIALS_ON_TIME = "partials_on_time";
+  public static final String PARTIALS_LATE = "partials_late";
+  public static final String PARTIALS_TOO_LATE = "partials_too_late";
+  public static final String FEATURE_ROWS = "feature_rows";
+  public static final String TIMELINES_EXPIRED = "timelines_expired";
   public static final String SCORES_EMITTED = "scores_emitted";
   public static final String FLAGGED = "flagged";
   public static final String SCORING_BATCH_SIZE = "scoring_batch_size";

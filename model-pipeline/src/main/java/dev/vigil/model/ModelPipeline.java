@@ -5,18 +5,22 @@ import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import dev.vigil.schemas.v1.MemberFeatures;
+import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
- * The model job: {@code vigil.activity.filtered} -> per-member sliding windows -> features -> DJL
- * scores with actions and reasons -> {@code vigil.scores}, the store's real-time topic, offline files.
+ * The model job: {@code vigil.activity.filtered} -> per-member event-time tiles -> one feature row per
+ * member update (every window length) -> DJL scores, one verdict per row -> {@code vigil.scores}, the
+ * store's real-time topic, offline files.
  */
 public final class ModelPipeline {
   private ModelPipeline() {}
@@ -49,11 +53,12 @@ public final class ModelPipeline {
     PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",
         ReadRawRecords.from(options, List.of(options.getFilteredTopic()), ModelPipeline::partialEventTime));
     PCollectionTuple parsed = raw.apply("ParsePartials", new ParsePartials());
-    PCollection<MemberFeatures> features = parsed.get(ParsePartials.PARTIALS)
-        .apply("MemberWindowFeatures", ComputeMemberWindowFeatures.from(options));
-    PCollection<AbuseScore> scores = features.apply("ScoreMemberWindows", ScoreMemberWindows.from(options));
+    PCollectionTuple tiled = parsed.get(ParsePartials.PARTIALS).apply("TileMemberActivity", TileMemberActivity.from(options));
+    PCollection<AbuseScore> scores = tiled.get(TileMemberActivity.ROWS).apply("ScoreMemberRows", ScoreMemberRows.from(options));
     scores.apply("FanOutScores", new FanOutScores(options));
-    parsed.get(ParsePartials.DEAD_LETTERS)
+    PCollectionList.of(parsed.get(ParsePartials.DEAD_LETTERS)).and(tiled.get(TileMemberActivity.DEAD_LETTERS))
+        .apply("CollectDeadLetters", Flatten.pCollections())
+        .setCoder(ProtoCoder.of(DeadLetter.class))
         .apply("KeyDeadLetters", DeadLetters.toKeyedBytes())
         .apply("WriteDeadLetters", WriteKeyedRecords.to(options.getBootstrapServers(), options.getDeadLetterTopic()));
     return pipeline;

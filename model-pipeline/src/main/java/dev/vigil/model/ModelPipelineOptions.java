@@ -1,5 +1,6 @@
 package dev.vigil.model;
 
+import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.VigilTopics;
 import org.apache.beam.sdk.options.Default;
@@ -14,27 +15,22 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
 
   void setFilteredTopic(String value);
 
-  @Description("Sliding windows as LENGTH/PERIOD, comma-separated (units s, m, h)")
+  @Description("Window lengths and their tile sizes as LENGTH/PERIOD, comma-separated (units s, m, h); every row carries"
+      + " each window [t - LENGTH, t) ending at the member's latest activity t")
   @Default.String("1m/30s,10m/1m,60m/5m")
   String getWindows();
 
   void setWindows(String value);
 
-  @Description("Early firings: a window's running score is emitted this long (processing time) after new data, in ms"
-      + " (for the shortest window; see --scaleEarlyFirings)")
+  @Description("Early rows: a member's running row is scored this long (processing time) after new data, at most once per"
+      + " delay, in ms; 0 turns early rows off (on-time and late rows only)")
   @Default.Long(2_000L)
   Long getEarlyFiringDelayMs();
 
   void setEarlyFiringDelayMs(Long value);
 
-  @Description("Longer windows fire early less often: delay x (window length / shortest window length). Fast abusers are"
-      + " caught by the short window; long windows are for slow ones and need not re-score every member every few seconds")
-  @Default.Boolean(true)
-  Boolean getScaleEarlyFirings();
-
-  void setScaleEarlyFirings(Boolean value);
-
-  @Description("How long after a window closes late partials still update its score, in seconds")
+  @Description("How far behind a member's latest on-time row a late partial may be and still update it, in seconds;"
+      + " later partials go to the dead-letter topic")
   @Default.Integer(300)
   Integer getLateScoreWindowSeconds();
 
@@ -96,7 +92,7 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
 
   static void validate(ModelPipelineOptions o) {
     KafkaPipelineOptions.validate(o);
-    WindowSpec.parseList(o.getWindows()); // throws with a message naming the bad window
+    TileLayout.parse(o.getWindows()); // throws with a message naming the bad window
     if (o.getEarlyFiringDelayMs() < 0) {
       throw new IllegalArgumentException("--earlyFiringDelayMs must be >= 0, got " + o.getEarlyFiringDelayMs());
     }

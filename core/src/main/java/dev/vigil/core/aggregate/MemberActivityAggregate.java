@@ -46,6 +46,24 @@ public final class MemberActivityAggregate {
     this(DEFAULT_SKETCH_K);
   }
 
+  /**
+   * An empty aggregate to merge others into: its sketches take the smallest k merged in, so merging
+   * partials of any one sketch size is lossless and merging mixed sizes is exact to the smaller one.
+   */
+  public static MemberActivityAggregate mergeTarget() {
+    return new MemberActivityAggregate(Integer.MAX_VALUE);
+  }
+
+  /** A copy that shares nothing with this aggregate. */
+  public MemberActivityAggregate copy() {
+    return mergeTarget().merge(this);
+  }
+
+  /** Size k of the distinct-count sketches (the smallest merged in). */
+  public int sketchK() {
+    return targets.k();
+  }
+
   public MemberActivityAggregate add(ExtractedActivity event) {
     adoptMember(event.getMemberId());
     eventCount++;

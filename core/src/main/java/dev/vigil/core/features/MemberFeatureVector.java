@@ -10,14 +10,15 @@ import java.util.List;
  * activity aggregate. The streaming model pipeline, the batch replay and the trainer all call this, so a
  * model sees the same numbers however its input was produced.
  *
- * <p>Rates are per minute of the <em>observed</em> part of the window: from the window start to the
- * member's latest event, at least one minute and at most the window length. An early pane of a one-hour
- * window therefore reports the rate so far rather than diluting it over the whole hour, which is what
- * lets a fast abuser be scored seconds after starting.
+ * <p>Rates are per minute of the <em>active</em> part of the window: from the member's first event in
+ * the window (or the window start, if later) to its latest event, at least one minute and at most the
+ * window length. Windows end at the member's latest activity, so a member who started ten seconds ago
+ * is judged on its rate so far in the one-hour window too, not on that activity diluted over an hour:
+ * what lets a fast abuser be scored seconds after starting.
  */
 public final class MemberFeatureVector {
   /** Name of this feature schema; model manifests name the schema they were trained on. */
-  public static final String SCHEMA = "vigil-member-features-v1";
+  public static final String SCHEMA = "vigil-member-features-v2";
 
   /** Feature names in vector order. Append only: models address features by position. */
   public static final List<String> NAMES = List.of(
@@ -87,9 +88,10 @@ public final class MemberFeatureVector {
     return f;
   }
 
-  /** From the window start to the latest event, clamped to [1 minute, window length]. */
+  /** From the first event (or the window start) to the latest event, clamped to [1 minute, window length]. */
   private static double observedMs(MemberActivityAggregate activity, long windowStartMs, long windowMs) {
-    long upTo = activity.eventCount() == 0 ? windowMs : activity.lastEventMs() - windowStartMs + 1;
+    long from = activity.eventCount() == 0 ? windowStartMs : Math.max(windowStartMs, activity.firstEventMs());
+    long upTo = activity.eventCount() == 0 ? windowMs : activity.lastEventMs() - from + 1;
     return Math.min(windowMs, Math.max(MINUTE_MS, upTo));
   }
 

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * sketch of the union, which is what makes partial aggregates combinable in any order.
  */
 public final class DistinctCountSketch {
-  private final int k;
+  /** Shrinks to the smallest k merged in: a KMV sketch of a union is only exact to the smaller k. */
+  private int k;
   /** The smallest hashes, ascending unsigned; only {@code size} entries are valid. */
   private long[] hashes;
   private int size;
@@ -65,8 +66,16 @@ public final class DistinctCountSketch {
     addHash(StableHash.ofString(value));
   }
 
-  /** Adds every hash of {@code other}; the result is the sketch of the union. */
+  /**
+   * Adds every hash of {@code other}; the result is the sketch of the union. When {@code other} was built
+   * with a smaller k, this sketch shrinks to that k first: beyond its k smallest hashes {@code other} has
+   * forgotten values, so a larger union sketch would undercount and claim to be exact when it is not.
+   */
   public void merge(DistinctCountSketch other) {
+    if (other.k < k) {
+      k = other.k;
+      size = Math.min(size, k);
+    }
     for (int i = 0; i < other.size; i++) {
       addHash(other.hashes[i]);
     }

@@ -58,6 +58,19 @@ class MemberFeatureVectorTest {
   }
 
   @Test
+  void activityThatStartedLateInTheWindowIsNotDilutedOverTheWholeWindow() {
+    MemberActivityAggregate a = new MemberActivityAggregate();
+    long hourStart = T0;
+    long startedAt = T0 + 55 * 60_000; // active for the last 5 minutes of the hour
+    for (int i = 0; i < 50; i++) {
+      a.add(event(EventType.CONNECTION_INVITE, startedAt + i * 6_000L, 5_000 + i, UserAgentClass.UA_BROWSER));
+    }
+    double[] f = MemberFeatureVector.compute(a, hourStart, hourStart + 3_600_000);
+    // 50 invites over 294 s of activity, not over 60 minutes.
+    assertThat(feature(f, "invites_per_minute")).isCloseTo(50 / (294_001 / 60_000.0), within(1e-9));
+  }
+
+  @Test
   void emptyAndInvertedWindows() {
     double[] f = MemberFeatureVector.compute(new MemberActivityAggregate(), T0, T0 + 60_000);
     assertThat(feature(f, "events_per_minute")).isZero();

@@ -72,4 +72,18 @@ class DistinctCountSketchTest {
     assertThat(StableHash.ofLong(0)).isEqualTo(0xe220a8397b1dcdafL);
     assertThat(StableHash.ofString("")).isEqualTo(StableHash.ofLong(0xcbf29ce484222325L));
   }
+
+  @Test
+  void mergingASmallerSketchShrinksToItsKSoTheUnionIsNeitherUndercountedNorCalledExact() {
+    DistinctCountSketch small = new DistinctCountSketch(16);
+    for (long v = 0; v < 1_000; v++) {
+      small.addLong(v);
+    }
+    DistinctCountSketch big = new DistinctCountSketch(128);
+    big.merge(small);
+    assertThat(big.k()).isEqualTo(16);
+    assertThat(big.isExact()).isFalse();
+    // The k=16 estimate of 1,000 values, not the 16 hashes it retained.
+    assertThat(big.estimate()).isEqualTo(small.estimate()).isGreaterThan(300.0);
+  }
 }

@@ -5,10 +5,10 @@ import dev.vigil.core.extract.ActivityExtractor;
 import dev.vigil.core.extract.UserAgentClassifier;
 import dev.vigil.core.rules.FilterRules;
 import dev.vigil.core.rules.FilterRulesLoader;
+import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.model.ModelPipeline;
-import dev.vigil.model.WindowSpec;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
@@ -34,12 +34,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Throughput of the model pipeline on FlinkRunner (embedded, parallelism 2) from a pre-filled filtered
  * topic. The topic holds what the filter pipeline would have written for synthetic traffic (the same
  * rules, extraction and 5-second per-member aggregation), an hour in the past so every window can close.
- * A run is done when every member-window the partials fall into has been scored at least once; it reports
- * partials and represented raw events per second of wall time and per CPU-second of the whole process
- * (broker and tail included).
+ * A run is done when every member has been scored as of every boundary its partials make pending (the
+ * end of the finest tile holding them); it reports partials and represented raw events per second of wall
+ * time and per CPU-second of the whole process (broker and tail included).
  *
- * <p>Run: {@code ./vigil bench model [--minutes 10] [--rate 2000] [--members 2000] [--windows ...] [--runs 2]
- * [--compare-early-firings]}.
+ * <p>Run: {@code ./vigil bench model [--minutes 10] [--rate 2000] [--members 2000] [--windows ...] [--runs 2]}.
  */
 public final class ModelThroughputBenchmark {
   private static final long FILTER_WINDOW_MS = 5_000;
@@ -47,20 +46,15 @@ public final class ModelThroughputBenchmark {
 
   private ModelThroughputBenchmark() {}
 
-  /**
-   * {@code compareEarlyFirings} alternates runs between fixed early-firing delays and delays scaled with
-   * the window length (the default); otherwise every run uses the default.
-   */
-  public static void run(int minutes, int rate, int members, String windows, int runs, boolean compareEarlyFirings)
-      throws Exception {
-    List<WindowSpec> specs = WindowSpec.parseList(windows);
+  public static void run(int minutes, int rate, int members, String windows, int runs) throws Exception {
+    TileLayout layout = TileLayout.parse(windows);
     long base = System.currentTimeMillis() - Duration.ofMinutes(60L + minutes).toMillis();
     base -= Math.floorMod(base, FILTER_WINDOW_MS);
     List<MemberActivityPartial> partials = partials(minutes, rate, members, base);
     long events = partials.stream().mapToLong(MemberActivityPartial::getEventCount).sum();
     Set<String> expected = new HashSet<>();
     for (MemberActivityPartial p : partials) {
-      expected.addAll(memberWindows(p.getMemberId(), p.getWindowStartMs(), specs));
+      expected.add(memberAsOf(p.getMemberId(), layout.boundaryAfter(p.getWindowStartMs())));
     }
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
       List<String> topics = new ArrayList<>(List.of(TOPIC, "bench.model.dl"));
@@ -69,14 +63,13 @@ public final class ModelThroughputBenchmark {
       }
       kafka.topics().create(topics, 2);
       fill(kafka.bootstrapServers(), partials);
-      System.out.printf("pre-filled %s with %,d partials (%,d events: %,d members, %,d events/s for %d min); windows %s -> %,d member-windows%n",
+      System.out.printf("pre-filled %s with %,d partials (%,d events: %,d members, %,d events/s for %d min); windows %s -> %,d member boundaries%n",
           TOPIC, partials.size(), events, members, rate, minutes, windows, expected.size());
       for (int r = 0; r < runs; r++) {
-        boolean scaled = !compareEarlyFirings || r % 2 == 1;
-        Result result = runOnce(kafka.bootstrapServers(), windows, r, scaled, expected);
-        System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d (%s early firings): %,.0f partials/s"
+        Result result = runOnce(kafka.bootstrapServers(), windows, r, expected);
+        System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d: %,.0f partials/s"
                 + " and %,.0f events/s wall; %,.0f partials and %,.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d scores)%n",
-            r + 1, scaled ? "scaled" : "fixed", partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
+            r + 1, partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
             events / result.cpuSeconds, result.wallSeconds, result.cpuSeconds, result.scores);
       }
     }
@@ -106,17 +99,9 @@ public final class ModelThroughputBenchmark {
     return out;
   }
 
-  /** The sliding windows (all specs) that contain {@code timestampMs}, as member@start-end keys. */
-  static List<String> memberWindows(long member, long timestampMs, List<WindowSpec> specs) {
-    List<String> out = new ArrayList<>();
-    for (WindowSpec spec : specs) {
-      long length = spec.length().getMillis();
-      long period = spec.period().getMillis();
-      for (long start = timestampMs - Math.floorMod(timestampMs, period); start > timestampMs - length; start -= period) {
-        out.add(member + "@" + start + "-" + (start + length));
-      }
-    }
-    return out;
+  /** Key of a verdict: member and the boundary it is as of. */
+  static String memberAsOf(long member, long asOfMs) {
+    return member + "@" + asOfMs;
   }
 
   private static void fill(String bootstrap, List<MemberActivityPartial> partials) {
@@ -133,13 +118,13 @@ public final class ModelThroughputBenchmark {
     }
   }
 
-  private static Result runOnce(String bootstrap, String windows, int run, boolean scaledEarlyFirings, Set<String> expected)
+  private static Result runOnce(String bootstrap, String windows, int run, Set<String> expected)
       throws Exception {
     String scores = "bench.scores." + run;
     String[] flags = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
         "--filteredTopic=" + TOPIC, "--scoresTopic=" + scores, "--writeStore=false", "--deadLetterTopic=bench.model.dl",
         "--consumerGroup=bench-model-" + run, "--windows=" + windows, "--maxOutOfOrdernessMs=1000",
-        "--idlePartitionTimeoutMs=1000", "--scaleEarlyFirings=" + scaledEarlyFirings};
+        "--idlePartitionTimeoutMs=1000"};
     long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
     PipelineResult job = StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(flags)));
@@ -152,11 +137,11 @@ public final class ModelThroughputBenchmark {
       while (seen.size() < expected.size() && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
           AbuseScore s = AbuseScore.parseFrom(r.value());
-          seen.add(s.getMemberId() + "@" + s.getWindowStartMs() + "-" + s.getWindowEndMs());
+          seen.add(memberAsOf(s.getMemberId(), s.getAsOfMs()));
           scored++;
         }
         if (System.nanoTime() - lastReport > 5_000_000_000L) {
-          System.out.printf("  run %d: %,d / %,d member-windows scored (%,d scores)%n", run + 1, seen.size(), expected.size(), scored);
+          System.out.printf("  run %d: %,d / %,d member boundaries scored (%,d scores)%n", run + 1, seen.size(), expected.size(), scored);
           lastReport = System.nanoTime();
         }
       }
@@ -166,7 +151,7 @@ public final class ModelThroughputBenchmark {
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (BenchSupport.cpuNanos() - cpu0) / 1e9;
     if (!seen.containsAll(expected)) {
-      throw new IllegalStateException("the model pipeline scored " + seen.size() + " of " + expected.size() + " member-windows");
+      throw new IllegalStateException("the model pipeline scored " + seen.size() + " of " + expected.size() + " member boundaries");
     }
     return new Result(wall, cpu, scored);
   }

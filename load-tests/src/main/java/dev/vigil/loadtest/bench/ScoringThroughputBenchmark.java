@@ -7,7 +7,6 @@ import dev.vigil.scoring.ModelDirectory;
 import dev.vigil.scoring.TrainingRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,7 +19,7 @@ public final class ScoringThroughputBenchmark {
 
   public static void run(List<Integer> batchSizes, int rowsPerSize) throws Exception {
     List<TrainingRow> rows = LabelledFeatureRows.generate(new LabelledFeatureRows.Settings(3, 500, 0.02, 200, 10,
-        List.of(Duration.ofMinutes(1), Duration.ofMinutes(10))));
+        "1m/30s,10m/1m"));
     Path dir = ModelDirectory.extractDefaultBundle(Files.createTempDirectory("vigil-bench-bundle"));
     try (BundleScorer scorer = ModelBundle.load(dir).newScorer()) {
       System.out.printf("scoring %s, %,d distinct feature rows, 1 thread%n", scorer.bundle(), rows.size());

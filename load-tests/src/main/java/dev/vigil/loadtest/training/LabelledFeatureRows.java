@@ -1,44 +1,40 @@
 package dev.vigil.loadtest.training;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
-import dev.vigil.core.extract.ActivityExtractor;
-import dev.vigil.core.extract.UserAgentClassifier;
-import dev.vigil.core.features.MemberFeatureVector;
-import dev.vigil.core.rules.FilterRules;
-import dev.vigil.core.rules.FilterRulesLoader;
+import dev.vigil.core.nearline.ActivityFilter;
+import dev.vigil.core.nearline.MemberTimelines;
+import dev.vigil.core.nearline.ShortWindowAggregator;
+import dev.vigil.core.tiles.MemberTimeline;
+import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
-import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.ExtractedActivity;
+import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.scoring.TrainingRow;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Labelled feature rows from synthetic traffic with ground truth, computed with the same code the
- * pipelines run: the filter rules, field extraction, the mergeable member aggregate and
- * {@link MemberFeatureVector}. Each member's activity is cut into tumbling windows of each configured length;
- * every window gives one row for the whole window and one for its first quarter, the state an early
- * pane scores, so the model learns to judge a window before it closes.
+ * Labelled feature rows from synthetic traffic with ground truth, produced by the code the jobs run:
+ * {@link ActivityFilter} (parse, rules, extract), {@link ShortWindowAggregator} (the filter's 5 s
+ * partials) and {@link MemberTimelines} (the model job's tiles and rows). Every on-time row the model job
+ * would score gives one training row per window length, labelled with the member's ground truth.
  */
 public final class LabelledFeatureRows {
+  /** The filter job's default pre-aggregation window. */
+  static final long FILTER_WINDOW_MS = 5_000;
 
-  /** What traffic to simulate. */
-  public record Settings(long seed, int members, double abusiveFraction, int eventsPerSecond, int minutes,
-      List<Duration> windows) {
+  /** What traffic to simulate; {@code windows} in the model job's {@code --windows} form. */
+  public record Settings(long seed, int members, double abusiveFraction, int eventsPerSecond, int minutes, String windows) {
     public Settings {
       if (members < 1 || eventsPerSecond < 1 || minutes < 1) {
         throw new IllegalArgumentException("members, eventsPerSecond and minutes must be >= 1");
       }
-      if (windows.isEmpty()) {
-        throw new IllegalArgumentException("at least one window length is needed");
-      }
+      TileLayout.parse(windows); // a one-line error naming the bad window
     }
 
     /** The data the shipped default bundle was trained on. */
     public static Settings defaults() {
-      return new Settings(20261122L, 2_000, 0.01, 1_000, 30, List.of(Duration.ofMinutes(1), Duration.ofMinutes(10)));
+      return new Settings(20261122L, 2_000, 0.01, 1_000, 30, "1m/30s,10m/1m,60m/5m");
     }
 
     public String describe() {
@@ -47,44 +43,38 @@ public final class LabelledFeatureRows {
     }
   }
 
-  private record WindowKey(long lengthMs, long startMs, long memberId) {}
-
   private LabelledFeatureRows() {}
 
   public static List<TrainingRow> generate(Settings s) {
     SyntheticActivityGenerator generator = new SyntheticActivityGenerator(s.seed(), s.members(), s.abusiveFraction());
-    FilterRules rules = FilterRulesLoader.loadDefault();
-    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
-    Map<WindowKey, MemberActivityAggregate> whole = new HashMap<>();
-    Map<WindowKey, MemberActivityAggregate> firstQuarter = new HashMap<>();
+    ActivityFilter filter = ActivityFilter.withDefaults();
+    ShortWindowAggregator partials = new ShortWindowAggregator(FILTER_WINDOW_MS, MemberActivityAggregate.DEFAULT_SKETCH_K);
+    MemberTimelines timelines = new MemberTimelines(TileLayout.parse(s.windows()), 0);
+    List<TrainingRow> rows = new ArrayList<>();
     long start = 1_700_000_000_000L - Math.floorMod(1_700_000_000_000L, 3_600_000L);
     long total = (long) s.eventsPerSecond() * s.minutes() * 60;
     for (long i = 0; i < total; i++) {
       long ts = start + i * 1_000 / s.eventsPerSecond();
-      ActivityEvent event = generator.next(ts);
-      if (!rules.evaluate(event).keeps()) {
-        continue;
+      ExtractedActivity event = filter.apply(generator.next(ts));
+      if (event != null) {
+        partials.add(event);
       }
-      var extracted = extractor.extract(event);
-      for (Duration window : s.windows()) {
-        long length = window.toMillis();
-        long windowStart = ts - Math.floorMod(ts, length);
-        WindowKey key = new WindowKey(length, windowStart, event.getMemberId());
-        whole.computeIfAbsent(key, k -> new MemberActivityAggregate()).add(extracted);
-        if (ts < windowStart + length / 4) {
-          firstQuarter.computeIfAbsent(key, k -> new MemberActivityAggregate()).add(extracted);
-        }
+      if (i % s.eventsPerSecond() == 0) { // once a second of event time, as a watermark would move
+        advance(partials.closeUpTo(ts), timelines, ts - FILTER_WINDOW_MS, generator, rows);
       }
     }
-    // Sorted keys: the same settings give the same rows in the same order.
-    java.util.Comparator<WindowKey> order = java.util.Comparator.comparingLong(WindowKey::lengthMs)
-        .thenComparingLong(WindowKey::startMs).thenComparingLong(WindowKey::memberId);
-    List<TrainingRow> rows = new ArrayList<>(whole.size() + firstQuarter.size());
-    for (Map<WindowKey, MemberActivityAggregate> windows : List.of(whole, firstQuarter)) {
-      windows.keySet().stream().sorted(order).forEach(k -> rows.add(new TrainingRow(
-          TrainingRow.toFloats(MemberFeatureVector.compute(windows.get(k), k.startMs(), k.startMs() + k.lengthMs())),
-          generator.isAbusive(k.memberId()))));
-    }
+    advance(partials.closeAll(), timelines, Long.MAX_VALUE, generator, rows);
     return rows;
+  }
+
+  private static void advance(List<MemberActivityPartial> closed, MemberTimelines timelines, long eventTimeMs,
+      SyntheticActivityGenerator generator, List<TrainingRow> rows) {
+    closed.forEach(timelines::admit);
+    for (MemberTimelines.MemberRow r : timelines.advanceTo(eventTimeMs)) {
+      boolean abusive = generator.isAbusive(r.memberId());
+      for (MemberTimeline.WindowFeatures w : r.row().windows()) {
+        rows.add(new TrainingRow(TrainingRow.toFloats(w.values()), abusive));
+      }
+    }
   }
 }

@@ -6,7 +6,6 @@ import dev.vigil.scoring.BundleScorer;
 import dev.vigil.scoring.ModelTrainer;
 import dev.vigil.scoring.TrainingRow;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Retrains each algorithm on a small generated data set and checks the held-out quality numbers. */
 class TrainingQualityTest {
-  static final LabelledFeatureRows.Settings DATA = new LabelledFeatureRows.Settings(5, 400, 0.03, 200, 8,
-      List.of(Duration.ofMinutes(1), Duration.ofMinutes(4)));
+  static final LabelledFeatureRows.Settings DATA = new LabelledFeatureRows.Settings(5, 400, 0.03, 200, 8, "1m/30s,4m/1m");
   static List<TrainingRow> rows;
 
   @BeforeAll

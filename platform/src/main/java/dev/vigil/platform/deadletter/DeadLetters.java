@@ -33,6 +33,17 @@ public final class DeadLetters {
         .build();
   }
 
+  /** A dead letter for a record the job built or decoded itself, whose source coordinates it no longer has. */
+  public static DeadLetter ofMessage(byte[] value, DeadLetterReason reason, String detail, String rejectedBy) {
+    return DeadLetter.newBuilder()
+        .setReason(reason)
+        .setDetail(detail)
+        .setOriginalValue(com.google.protobuf.ByteString.copyFrom(value))
+        .setRejectedBy(rejectedBy)
+        .setRejectedAtMs(System.currentTimeMillis())
+        .build();
+  }
+
   /** Keyed by source coordinates ({@code topic-partition@offset}) so a replay can find the original. */
   public static PTransform<PCollection<DeadLetter>, PCollection<KV<byte[], byte[]>>> toKeyedBytes() {
     return new PTransform<>("KeyDeadLetters") {
