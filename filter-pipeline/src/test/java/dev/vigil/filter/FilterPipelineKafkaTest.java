@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs streaming on the Direct runner and on Flink (embedded), and the filtered and dead-letter topics
  * must hold exactly what the events and the core oracle say.
  */
+@Tag("slow")
 class FilterPipelineKafkaTest {
   private static final long WINDOW_MS = 5_000;
   private static EmbeddedKafkaBroker kafka;

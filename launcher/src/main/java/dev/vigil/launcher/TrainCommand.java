@@ -1,6 +1,8 @@
 package dev.vigil.launcher;
 
+import dev.vigil.loadtest.training.HeldOutEvaluation;
 import dev.vigil.loadtest.training.LabelledFeatureRows;
+import dev.vigil.scoring.BundleScorer;
 import dev.vigil.scoring.ModelTrainer;
 import dev.vigil.scoring.TrainingRow;
 import java.nio.file.Files;
@@ -30,13 +32,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "20261122", description = "Traffic seed (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--members", defaultValue = "2000", description = "Members in the simulated traffic (default: ${DEFAULT-VALUE})")
+  @Option(names = "--members", defaultValue = "5000", description = "Members in the simulated traffic (default: ${DEFAULT-VALUE})")
   int members;
 
-  @Option(names = "--abusive-fraction", defaultValue = "0.01", description = "Share of abusive members (default: ${DEFAULT-VALUE})")
+  @Option(names = "--abusive-fraction", defaultValue = "0.03", description = "Share of abusive members (default: ${DEFAULT-VALUE})")
   double abusiveFraction;
 
-  @Option(names = "--events-per-second", defaultValue = "1000", description = "Simulated event rate (default: ${DEFAULT-VALUE})")
+  @Option(names = "--events-per-second", defaultValue = "2000", description = "Simulated event rate (default: ${DEFAULT-VALUE})")
   int eventsPerSecond;
 
   @Option(names = "--minutes", defaultValue = "30", description = "Simulated event-time span (default: ${DEFAULT-VALUE})")
@@ -52,6 +54,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--rounds", defaultValue = "60", description = "Boosting rounds (default: ${DEFAULT-VALUE})")
   int rounds;
+
+  @Option(names = "--eval-seed", description = "Seed of the held-out evaluation traffic (default: --seed + 1); it also has"
+      + " 1.5x the members, twice the abusive share and 1.5x the rate of the training traffic, for 20 minutes")
+  Long evalSeed;
 
   @Override
   public Integer call() throws Exception {
@@ -72,6 +78,14 @@ final class TrainCommand implements Callable<Integer> {
         d.seed(), d.thresholds(), data.describe(), "vigil train " + String.join(" ", commandLine()));
     ModelTrainer.Report report = ModelTrainer.train(rows, settings, out);
     System.out.println(report.describe());
+
+    LabelledFeatureRows.Settings heldOut = new LabelledFeatureRows.Settings(evalSeed == null ? seed + 1 : evalSeed,
+        members * 3 / 2, Math.min(1.0, abusiveFraction * 2), eventsPerSecond * 3 / 2, 20, windows);
+    System.out.println("train: evaluating on " + heldOut.describe());
+    double threshold = report.bundle().policy().thresholds().stream().mapToDouble(t -> t.minScore()).min().orElse(0.5);
+    try (BundleScorer scorer = report.bundle().newScorer()) {
+      System.out.print(HeldOutEvaluation.evaluate(scorer, LabelledFeatureRows.generateLabelled(heldOut), threshold).describe());
+    }
     return 0;
   }
 

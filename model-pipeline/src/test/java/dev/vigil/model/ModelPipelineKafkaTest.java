@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Flink. Scrapers get BLOCK, normal members get NONE, every score names its model version, and a second
  * bundle dropped into the model directory mid-stream takes over without a restart.
  */
+@Tag("slow")
 class ModelPipelineKafkaTest {
   private static final Set<Long> SCRAPERS = Set.of(9001L, 9002L, 9003L);
   private static final List<Long> NORMAL = LongStream.rangeClosed(1, 30).boxed().toList();

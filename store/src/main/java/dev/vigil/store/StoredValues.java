@@ -1,6 +1,7 @@
 package dev.vigil.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vigil.schemas.Verdicts;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.Reason;
 import dev.vigil.store.client.StoredScore;
@@ -31,6 +32,17 @@ public final class StoredValues {
       // Values are validated before they are written, so this is corruption, not bad input.
       throw new IllegalStateException("stored value is not an AbuseScore: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether a verdict with these times replaces the stored one (see {@link Verdicts}). */
+  public static boolean isSupersededBy(byte[] stored, long eventTimeMs, long processingTimeMs) {
+    AbuseScore current = score(stored);
+    return Verdicts.supersedes(eventTimeMs, processingTimeMs, current.getEventTimeMs(), current.getProcessingTimeMs());
+  }
+
+  /** Whether stored value {@code candidate} replaces stored value {@code current}. */
+  public static boolean supersedes(byte[] candidate, byte[] current) {
+    return Verdicts.supersedes(score(candidate), score(current));
   }
 
   /** The API's view of a stored value. */

@@ -44,10 +44,16 @@ final class RealTimeWriter implements AutoCloseable {
     return b.build();
   }
 
+  /** Sends {@code score} computed at {@code timestampMs} (its processing time and the record's timestamp). */
   void upsert(AbuseScore score, long timestampMs) {
-    byte[] value = score.toByteArray();
+    byte[] value = score.toBuilder().setProcessingTimeMs(timestampMs).build().toByteArray();
     send(Long.toString(score.getMemberId()).getBytes(StandardCharsets.UTF_8), value, timestampMs);
-    expected.put(score.getMemberId(), StoredValues.encode(timestampMs, value));
+    byte[] stored = StoredValues.encode(timestampMs, value);
+    byte[] current = expected.get(score.getMemberId());
+    // The store's rule, restated: a verdict about older activity never replaces one about newer activity.
+    if (current == null || StoredValues.score(current).getEventTimeMs() <= score.getEventTimeMs()) {
+      expected.put(score.getMemberId(), stored);
+    }
   }
 
   void delete(long memberId, long timestampMs) {

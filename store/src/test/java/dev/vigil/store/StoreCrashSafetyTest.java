@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.LRUCache;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * restarted on the same data directory each time, and must end with exactly the reference contents and
  * every record counted exactly once.
  */
+@Tag("slow")
 class StoreCrashSafetyTest {
   private static final Logger LOG = LoggerFactory.getLogger(StoreCrashSafetyTest.class);
   private static final String STORE = "abuse-scores";

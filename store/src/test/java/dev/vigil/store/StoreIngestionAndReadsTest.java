@@ -56,6 +56,12 @@ class StoreIngestionAndReadsTest {
         writer.upsert(RealTimeWriter.score(member, random.nextDouble(), "v" + (i % 3)), ts + i);
       }
     }
+    // Member 401: a verdict about newer activity, then one about older activity computed later (a late
+    // pane, a replay): the newer one must stand. Member 402: the same activity judged twice; the later stands.
+    writer.upsert(RealTimeWriter.score(401, 0.95, "newer").toBuilder().setEventTimeMs(90_000).build(), ts + 10_000);
+    writer.upsert(RealTimeWriter.score(401, 0.10, "older").toBuilder().setEventTimeMs(30_000).build(), ts + 10_001);
+    writer.upsert(RealTimeWriter.score(402, 0.10, "first").toBuilder().setEventTimeMs(90_000).build(), ts + 10_002);
+    writer.upsert(RealTimeWriter.score(402, 0.95, "second").toBuilder().setEventTimeMs(90_000).build(), ts + 10_003);
     writer.malformed("not-a-member".getBytes(StandardCharsets.UTF_8), RealTimeWriter.score(5, 0.5, "v1").toByteArray(), ts);
     writer.malformed("6".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, 0x01, 0x02}, ts);
     writer.malformed("7".getBytes(StandardCharsets.UTF_8), RealTimeWriter.score(8, 0.5, "v1").toByteArray(), ts);
@@ -85,7 +91,7 @@ class StoreIngestionAndReadsTest {
   void everyKeyReadsItsLatestValueAndDeletedKeysAreGone() {
     Map<Long, byte[]> expected = writer.expected();
     assertThat(expected).hasSizeGreaterThan(300);
-    for (long member = 1; member <= 400; member++) {
+    for (long member = 1; member <= 402; member++) {
       Lookup lookup = client.lookup(STORE, member);
       assertThat(lookup.servingVersion()).isEqualTo(1);
       byte[] want = expected.get(member);
@@ -95,6 +101,13 @@ class StoreIngestionAndReadsTest {
         assertThat(lookup.value()).as("member %d", member).contains(StoredValues.toApi(want));
       }
     }
+  }
+
+  @Test
+  void aVerdictAboutOlderActivityNeverReplacesOneAboutNewerActivity() {
+    assertThat(client.get(STORE, 401).orElseThrow().modelVersion()).isEqualTo("newer");
+    assertThat(client.get(STORE, 402).orElseThrow().modelVersion()).isEqualTo("second");
+    assertThat(server.store(STORE).ingestion().stats().stale.sum()).isEqualTo(1);
   }
 
   @Test
@@ -114,7 +127,7 @@ class StoreIngestionAndReadsTest {
   @Test
   void batchGetReturnsPresentValuesFromOneVersionAndListsMissingKeys() {
     List<Long> keys = new ArrayList<>();
-    for (long m = 1; m <= 400; m++) {
+    for (long m = 1; m <= 402; m++) {
       keys.add(m);
     }
     keys.add(9_999_999L);

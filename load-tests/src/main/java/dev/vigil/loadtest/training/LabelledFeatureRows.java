@@ -34,7 +34,7 @@ public final class LabelledFeatureRows {
 
     /** The data the shipped default bundle was trained on. */
     public static Settings defaults() {
-      return new Settings(20261122L, 2_000, 0.01, 1_000, 30, "1m/30s,10m/1m,60m/5m");
+      return new Settings(20261122L, 5_000, 0.03, 2_000, 30, "1m/30s,10m/1m,60m/5m");
     }
 
     public String describe() {
@@ -43,14 +43,22 @@ public final class LabelledFeatureRows {
     }
   }
 
+  /** A training row with where it came from: the member, its persona, and the boundary it is as of. */
+  public record LabelledRow(long memberId, SyntheticActivityGenerator.Persona persona, long asOfMs, TrainingRow row) {}
+
   private LabelledFeatureRows() {}
 
+  /** The rows alone, as the trainer takes them. */
   public static List<TrainingRow> generate(Settings s) {
+    return generateLabelled(s).stream().map(LabelledRow::row).toList();
+  }
+
+  public static List<LabelledRow> generateLabelled(Settings s) {
     SyntheticActivityGenerator generator = new SyntheticActivityGenerator(s.seed(), s.members(), s.abusiveFraction());
     ActivityFilter filter = ActivityFilter.withDefaults();
     ShortWindowAggregator partials = new ShortWindowAggregator(FILTER_WINDOW_MS, MemberActivityAggregate.DEFAULT_SKETCH_K);
     MemberTimelines timelines = new MemberTimelines(TileLayout.parse(s.windows()), 0);
-    List<TrainingRow> rows = new ArrayList<>();
+    List<LabelledRow> rows = new ArrayList<>();
     long start = 1_700_000_000_000L - Math.floorMod(1_700_000_000_000L, 3_600_000L);
     long total = (long) s.eventsPerSecond() * s.minutes() * 60;
     for (long i = 0; i < total; i++) {
@@ -68,12 +76,13 @@ public final class LabelledFeatureRows {
   }
 
   private static void advance(List<MemberActivityPartial> closed, MemberTimelines timelines, long eventTimeMs,
-      SyntheticActivityGenerator generator, List<TrainingRow> rows) {
+      SyntheticActivityGenerator generator, List<LabelledRow> rows) {
     closed.forEach(timelines::admit);
     for (MemberTimelines.MemberRow r : timelines.advanceTo(eventTimeMs)) {
-      boolean abusive = generator.isAbusive(r.memberId());
+      SyntheticActivityGenerator.Persona persona = generator.persona(r.memberId());
+      boolean abusive = persona.abuseType() != SyntheticActivityGenerator.AbuseType.NONE;
       for (MemberTimeline.WindowFeatures w : r.row().windows()) {
-        rows.add(new TrainingRow(TrainingRow.toFloats(w.values()), abusive));
+        rows.add(new LabelledRow(r.memberId(), persona, r.row().asOfMs(), new TrainingRow(TrainingRow.toFloats(w.values()), abusive)));
       }
     }
   }

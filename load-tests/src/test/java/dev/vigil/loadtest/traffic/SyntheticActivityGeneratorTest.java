@@ -32,14 +32,26 @@ class SyntheticActivityGeneratorTest {
     long abusiveMembers = events.stream().map(ActivityEvent::getMemberId).distinct().filter(g::isAbusive).count();
     long allMembers = events.stream().map(ActivityEvent::getMemberId).distinct().count();
     assertThat(abusiveMembers).isPositive().isLessThan(allMembers / 10);
-    assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.SCRAPER))
-        .isNotEmpty().allSatisfy(e -> assertThat(e.getType()).isEqualTo(EventType.PROFILE_VIEW));
+    // Abusers are a few per cent of members but act many times as often.
+    long abusiveEvents = events.stream().filter(e -> g.isAbusive(e.getMemberId())).count();
+    assertThat(abusiveEvents).isBetween(events.size() / 20L, events.size() / 2L);
+    assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.SCRAPER).map(ActivityEvent::getType))
+        .isNotEmpty().containsOnly(EventType.PROFILE_VIEW, EventType.SEARCH, EventType.PAGE_VIEW)
+        .filteredOn(t -> t == EventType.PROFILE_VIEW).hasSizeGreaterThan((int) (0.8 * events.stream()
+            .filter(e -> g.abuseType(e.getMemberId()) == AbuseType.SCRAPER).count()));
     assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.SPAMMER).map(ActivityEvent::getType))
         .isNotEmpty().contains(EventType.MESSAGE_SENT).doesNotContain(EventType.PROFILE_VIEW, EventType.SIGNUP);
     assertThat(events.stream().filter(e -> g.abuseType(e.getMemberId()) == AbuseType.FAKE_ACCOUNT).map(ActivityEvent::getType))
         .isNotEmpty().contains(EventType.SIGNUP, EventType.CONNECTION_INVITE).doesNotContain(EventType.MESSAGE_SENT);
-    assertThat(events.stream().filter(e -> !g.isAbusive(e.getMemberId())).map(ActivityEvent::getType))
-        .doesNotContain(EventType.SIGNUP);
+    // Among normal members only newcomers sign up, once each.
+    assertThat(events.stream().filter(e -> !g.isAbusive(e.getMemberId()) && e.getType() == EventType.SIGNUP))
+        .allSatisfy(e -> assertThat(g.persona(e.getMemberId())).isEqualTo(SyntheticActivityGenerator.Persona.NEWCOMER))
+        .extracting(ActivityEvent::getMemberId).doesNotHaveDuplicates();
+    // Every persona that can occur did, abusive ones included: the world is wide, not one pattern per kind.
+    assertThat(events.stream().map(e -> g.persona(e.getMemberId())).distinct())
+        .contains(SyntheticActivityGenerator.Persona.values());
+    // Abusers on real browser agents exist: disguised scrapers, rings and spammers.
+    assertThat(events.stream().filter(e -> g.isAbusive(e.getMemberId()) && e.getUserAgent().startsWith("Mozilla/"))).isNotEmpty();
     assertThat(events).allSatisfy(e -> assertThat(ActivityParser.validate(e)).isInstanceOf(ParsedActivity.Valid.class));
   }
 

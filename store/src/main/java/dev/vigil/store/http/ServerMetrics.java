@@ -52,6 +52,7 @@ final class ServerMetrics {
       IngestionStats s = store.ingestion().stats();
       out.append("vigil_store_serving_version").append(label).append(' ').append(store.servingVersion()).append('\n');
       out.append("vigil_store_rt_upserts_total").append(label).append(' ').append(s.upserts.sum()).append('\n');
+      out.append("vigil_store_rt_stale_verdicts_total").append(label).append(' ').append(s.stale.sum()).append('\n');
       out.append("vigil_store_rt_deletes_total").append(label).append(' ').append(s.deletes.sum()).append('\n');
       out.append("vigil_store_rt_rejected_total").append(label).append(' ').append(s.rejected.sum()).append('\n');
       out.append("vigil_store_rt_lag_records").append(label).append(' ').append(store.ingestion().lag()).append('\n');

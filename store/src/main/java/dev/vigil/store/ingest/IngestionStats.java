@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class IngestionStats {
   public final LongAdder upserts = new LongAdder();
   public final LongAdder deletes = new LongAdder();
+  /** Upserts skipped because the stored verdict is about newer activity. */
+  public final LongAdder stale = new LongAdder();
   public final LongAdder rejected = new LongAdder();
   public final LongAdder batches = new LongAdder();
 }

@@ -16,7 +16,8 @@ public final class RealTimeRecordDecoder {
   /** The outcome for one record. Exactly one of the three shapes. */
   public sealed interface Decoded permits Upsert, Delete, Rejected {}
 
-  public record Upsert(long memberId, byte[] abuseScore) implements Decoded {}
+  /** {@code abuseScore} as produced, with the times that order it against the stored verdict. */
+  public record Upsert(long memberId, byte[] abuseScore, long eventTimeMs, long processingTimeMs) implements Decoded {}
 
   public record Delete(long memberId) implements Decoded {}
 
@@ -45,6 +46,6 @@ public final class RealTimeRecordDecoder {
       return new Rejected(DeadLetterReason.INVALID_FIELD,
           "key member id " + memberId + " differs from the value's member_id " + score.getMemberId());
     }
-    return new Upsert(memberId, value);
+    return new Upsert(memberId, value, score.getEventTimeMs(), score.getProcessingTimeMs());
   }
 }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 /**
  * A push's input, read and grouped by partition: JSON-lines {@code AbuseScore} files as the model
  * pipeline's offline sink (and the replay tools) write them. When a member appears more than once, the
- * row with the latest processing time wins (ties: the later row). A malformed row fails the whole push
+ * verdict about its latest activity wins (later event time, then later processing time; ties: the later
+ * row), the rule of {@link dev.vigil.schemas.Verdicts}. A malformed row fails the whole push
  * with its file and line: a store version is all of a dataset or nothing.
  */
 public final class PushDataset {
@@ -144,7 +145,7 @@ public final class PushDataset {
     for (int i = 0; i < chunk.members().length; i++) {
       long member = chunk.members()[i];
       partitions.get(MemberKeys.partition(member, partitions.size()))
-          .merge(member, chunk.values()[i], (old, now) -> StoredValues.updatedAtMs(now) >= StoredValues.updatedAtMs(old) ? now : old);
+          .merge(member, chunk.values()[i], (old, now) -> StoredValues.supersedes(now, old) ? now : old);
     }
     progress.rowsRead.add(chunk.members().length);
   }

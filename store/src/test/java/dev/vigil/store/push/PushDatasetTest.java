@@ -15,7 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PushDatasetTest {
 
-  /** Member 1 appears in three chunks: the latest processing time wins, and of equals the later row. */
+  /**
+   * Member 1 appears in three chunks about the same activity: the latest processing time wins, and of
+   * equals the later row. Member 2's verdict about newer activity stands against a later-computed one
+   * about older activity.
+   */
   @ParameterizedTest
   @ValueSource(ints = {1, 3})
   void latestProcessingTimeWinsAndTiesGoToTheLaterRowAtAnyThreadCount(int threads, @TempDir Path dir) throws Exception {
@@ -29,6 +33,10 @@ class PushDatasetTest {
         row.setMemberId(1).setModelVersion("older").setProcessingTimeMs(50);
       } else if (i == 15_000) {
         row.setMemberId(1).setModelVersion("later-tie").setProcessingTimeMs(100);
+      } else if (i == 7) {
+        row.setMemberId(2).setModelVersion("newer-activity").setEventTimeMs(2_000).setProcessingTimeMs(100);
+      } else if (i == 16_000) {
+        row.setMemberId(2).setModelVersion("older-activity").setEventTimeMs(1_000).setProcessingTimeMs(500);
       }
       lines.add(printer.print(row.build()));
     }
@@ -39,10 +47,12 @@ class PushDatasetTest {
     PushProgress progress = new PushProgress("s", 2);
     PushDataset dataset = PushDataset.read(List.of(file), 4, 7, threads, progress);
 
-    assertThat(dataset.size()).isEqualTo(20_000 - 2);
+    assertThat(dataset.size()).isEqualTo(20_000 - 3);
     assertThat(progress.toApi().rowsRead()).isEqualTo(20_000);
     int partition = dev.vigil.store.MemberKeys.partition(1, 4);
     assertThat(StoredValues.score(dataset.value(partition, 1)).getModelVersion()).isEqualTo("later-tie");
+    assertThat(StoredValues.score(dataset.value(dev.vigil.store.MemberKeys.partition(2, 4), 2)).getModelVersion())
+        .isEqualTo("newer-activity");
     long[] sorted = dataset.sortedMembers(partition);
     for (int i = 1; i < sorted.length; i++) {
       assertThat(sorted[i]).isGreaterThan(sorted[i - 1]);
