@@ -6,6 +6,7 @@ import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.platform.deadletter.DeadLetters;
 import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,8 @@ public final class FilterPipeline {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<RawRecord> raw = pipeline.apply("ReadRawActivity",
         ReadRawRecords.from(options, List.of(options.getInputTopic()), ActivityEventTime::millisOrMinusOne));
-    PCollectionTuple out = raw.apply("FilterActivity", new FilterActivity(rules, PreAggregateMemberActivity.from(options)));
+    PCollectionTuple out = raw.apply("FilterActivity",
+        new FilterActivity(new FilterEvents(rules, KafkaPipelineOptions.eventTimeBounds(options)), PreAggregateMemberActivity.from(options)));
     out.get(FilterActivity.PARTIALS)
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
         .apply("WriteFilteredActivity", WriteKeyedRecords.to(options.getBootstrapServers(), options.getOutputTopic()));

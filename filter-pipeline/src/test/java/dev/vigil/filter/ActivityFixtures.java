@@ -71,16 +71,22 @@ final class ActivityFixtures {
   }
 
   static RawRecord raw(byte[] value, long offset) {
+    return raw(value, offset, 1_000L);
+  }
+
+  /** A record as read from Kafka: {@code recordTimeMs} is its (producer's create) timestamp. */
+  static RawRecord raw(byte[] value, long offset, long recordTimeMs) {
     RawRecord.Builder b = RawRecord.newBuilder().setTopic("raw").setPartition(0).setOffset(offset)
-        .setKafkaTimestampMs(1_000L).setHasValue(value != null);
+        .setKafkaTimestampMs(recordTimeMs).setHasValue(value != null);
     if (value != null) {
       b.setValue(ByteString.copyFrom(value));
     }
     return b.build();
   }
 
+  /** An event's record, sent when it happened. */
   static RawRecord raw(ActivityEvent event, long offset) {
-    return raw(event.toByteArray(), offset);
+    return raw(event.toByteArray(), offset, event.getTimestampMs());
   }
 
   static byte[] garbage() {

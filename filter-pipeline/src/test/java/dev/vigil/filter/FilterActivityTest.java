@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.extract.ActivityExtractor;
 import dev.vigil.core.extract.UserAgentClassifier;
+import dev.vigil.core.extract.EventTimeBounds;
 import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -49,7 +50,7 @@ class FilterActivityTest {
     Map<String, MemberActivityPartial> expected = ActivityFixtures.expectedPartials(events, WINDOW_MS, 32);
 
     PCollectionTuple out = p.apply(Create.timestamped(input).withCoder(ProtoCoder.of(RawRecord.class)))
-        .apply(new FilterActivity(FilterRulesLoader.loadDefault(),
+        .apply(new FilterActivity(new FilterEvents(FilterRulesLoader.loadDefault(), EventTimeBounds.defaults()),
             new PreAggregateMemberActivity(Duration.millis(WINDOW_MS), Duration.ZERO, Duration.ZERO, 32)));
 
     PAssert.that(out.get(FilterActivity.PARTIALS)).satisfies(partials -> {

@@ -13,6 +13,7 @@ import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.EventType;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +66,7 @@ class FilterPipelineKafkaTest {
     long base = System.currentTimeMillis() - 10_000;
     List<ActivityEvent> events = ActivityFixtures.randomEvents(new Random(42), 400, 6, base, 2_000);
     List<ActivityEvent> irrelevantInternal = List.of(ActivityFixtures.event(3, EventType.SEARCH, base).toBuilder()
-        .setUserAgent("VigilHealthCheck/1.0").build()); // dropped by the default rules
+        .setIp("10.255.0.1").setUserAgent("VigilHealthCheck/1.0").build()); // dropped by the example rules' monitoring network
     ActivityEvent missingType = ActivityFixtures.event(2, EventType.SEARCH, base).toBuilder().clearType().build();
     byte[] garbage = ActivityFixtures.garbage();
 
@@ -87,7 +88,8 @@ class FilterPipelineKafkaTest {
         "--runner=" + runner, "--bootstrapServers=" + kafka.bootstrapServers(),
         "--inputTopic=" + raw, "--outputTopic=" + filtered, "--deadLetterTopic=" + deadLetters,
         "--consumerGroup=it-" + runner, "--windowSeconds=5", "--maxOutOfOrdernessMs=1000",
-        "--idlePartitionTimeoutMs=1000", "--sketchK=32", "--parallelism=2", "--flinkMaster=[local]"});
+        "--idlePartitionTimeoutMs=1000", "--sketchK=32", "--parallelism=2", "--flinkMaster=[local]",
+        "--rulesFile=" + Path.of("..", "config", "filter-rules.yaml")});
     PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
     try {
       List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords(filtered,

@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
       String[] common = {"--runner=" + runner, "--flinkMaster=[local]", "--parallelism=2",
           "--bootstrapServers=" + kafka.bootstrapServers(), "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000"};
       PipelineResult filter = StreamingJobs.start(FilterPipeline.create(FilterPipeline.parseOptions(
-          concat(common, "--consumerGroup=vigil-demo-filter"))));
+          concat(common, "--consumerGroup=vigil-demo-filter", "--rulesFile=" + demoRules()))));
       List<String> modelArgs = new ArrayList<>(List.of(concat(common, "--consumerGroup=vigil-demo-model", "--windows=" + windows)));
       if (modelDir != null) {
         modelArgs.add("--modelDir=" + modelDir);
@@ -290,6 +290,18 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("[demo] " + line.get());
       }
     }
+  }
+
+  /** The default rules plus the demo's monitoring network, where its health checks come from. */
+  private static java.nio.file.Path demoRules() throws java.io.IOException {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("vigil-demo-rules", ".yaml");
+    file.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(file, """
+        relevantEventTypes: [PAGE_VIEW, PROFILE_VIEW, SEARCH, LOGIN_SUCCESS, LOGIN_FAILURE, SIGNUP, CONNECTION_INVITE, MESSAGE_SENT]
+        internalTraffic:
+          ipRanges: [10.0.0.0/8]
+        """);
+    return file;
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -10,10 +10,15 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * Classifies a User-Agent header as browser, robot, hacker or unknown with Yauaa. Building the analyzer
  * takes seconds and hundreds of MB, so one instance is shared per JVM ({@link #shared()}); Yauaa's parse
  * is synchronized, so a lock-free bounded cache in front of it serves the repeated agents that make up
- * almost all real traffic.
+ * almost all real traffic. The cache is bounded in entries and in characters, and only the first
+ * {@value #MAX_CLASSIFIED_CHARS} characters of an agent are classified (real ones are a few hundred), so
+ * agents of a megabyte each can neither grow the heap nor stall the parser.
  */
 public final class UserAgentClassifier {
   private static final int CACHE_LIMIT = 50_000;
+  /** About 16 MiB of cached keys at most. */
+  static final long CACHE_CHAR_LIMIT = 8L * 1024 * 1024;
+  static final int MAX_CLASSIFIED_CHARS = 2_048;
   private static final Set<String> ROBOT_CLASSES =
       Set.of("Robot", "Robot Mobile", "Robot Imitator", "Spy", "Cloud Application", "Testclient");
   private static final Set<String> HACKER_CLASSES = Set.of("Hacker");
@@ -23,6 +28,7 @@ public final class UserAgentClassifier {
 
   private final UserAgentAnalyzer analyzer;
   private final ConcurrentHashMap<String, UserAgentClass> cache = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong cachedChars = new java.util.concurrent.atomic.AtomicLong();
 
   private UserAgentClassifier() {
     this.analyzer = UserAgentAnalyzer.newBuilder()
@@ -53,17 +59,26 @@ public final class UserAgentClassifier {
     if (userAgent == null || userAgent.isBlank()) {
       return UserAgentClass.UA_UNKNOWN;
     }
-    UserAgentClass cached = cache.get(userAgent);
+    String key = userAgent.length() > MAX_CLASSIFIED_CHARS ? userAgent.substring(0, MAX_CLASSIFIED_CHARS) : userAgent;
+    UserAgentClass cached = cache.get(key);
     if (cached != null) {
       return cached;
     }
-    UserAgentClass result = classifyUncached(userAgent);
-    if (cache.size() >= CACHE_LIMIT) {
+    UserAgentClass result = classifyUncached(key);
+    if (cache.size() >= CACHE_LIMIT || cachedChars.get() + key.length() > CACHE_CHAR_LIMIT) {
       // Crude but bounded: an adversary rotating agents cannot grow memory without limit.
       cache.clear();
+      cachedChars.set(0);
     }
-    cache.put(userAgent, result);
+    if (cache.putIfAbsent(key, result) == null) {
+      cachedChars.addAndGet(key.length());
+    }
     return result;
+  }
+
+  /** Characters held by cached keys (what bounds the cache's memory). */
+  long cachedChars() {
+    return cachedChars.get();
   }
 
   private UserAgentClass classifyUncached(String userAgent) {

@@ -3,6 +3,7 @@ package dev.vigil.core.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.schemas.v1.UserAgentClass;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,5 +30,17 @@ class UserAgentClassifierTest {
     String chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Safari/537.36";
     UserAgentClass first = UserAgentClassifier.shared().classify(chrome);
     assertThat(UserAgentClassifier.shared().classify(chrome)).isEqualTo(first).isEqualTo(UserAgentClass.UA_BROWSER);
+  }
+
+  @Test
+  void hugeDistinctAgentsNeitherGrowTheCacheBeyondItsCharacterBoundNorEscapeClassification() {
+    UserAgentClassifier classifier = UserAgentClassifier.shared();
+    String padding = "x".repeat(900_000);
+    for (int i = 0; i < 200; i++) {
+      assertThat(classifier.classify("python-requests/2.31." + i + " " + padding)).isEqualTo(UserAgentClass.UA_ROBOT);
+      assertThat(classifier.cachedChars()).isLessThanOrEqualTo(UserAgentClassifier.CACHE_CHAR_LIMIT);
+    }
+    // Only a bounded prefix of each agent is kept: 200 agents of 900 KB would be 180 M characters.
+    assertThat(classifier.cachedChars()).isLessThanOrEqualTo(200L * UserAgentClassifier.MAX_CLASSIFIED_CHARS + 10_000);
   }
 }

@@ -44,6 +44,22 @@ class FilterRulesLoaderTest {
     assertThat(FilterRulesLoader.loadDefault().relevantTypes()).hasSize(8);
   }
 
+  /** A client controls its User-Agent: the default rules must not let one opt out of scoring with it. */
+  @Test
+  void defaultRulesDropNothingOnFieldsTheClientSets() {
+    FilterRules defaults = FilterRulesLoader.loadDefault();
+    assertThat(defaults.evaluate(event(1, EventType.PROFILE_VIEW, "203.0.113.1", "VigilHealthCheck/1.0 python-requests/2.31.0")))
+        .isEqualTo(FilterDecision.KEEP);
+    assertThat(defaults.evaluate(event(1, EventType.PROFILE_VIEW, "10.1.2.3", "Mozilla"))).isEqualTo(FilterDecision.KEEP);
+  }
+
+  @Test
+  void theShippedExampleRulesDropTheMonitoringNetworkButNoClientSetAgent() {
+    FilterRules example = FilterRulesLoader.load(Path.of("..", "config", "filter-rules.yaml"));
+    assertThat(example.evaluate(event(1, EventType.PAGE_VIEW, "10.255.0.1", "VigilHealthCheck/1.0"))).isEqualTo(FilterDecision.DROP_INTERNAL_IP);
+    assertThat(example.evaluate(event(1, EventType.PAGE_VIEW, "203.0.113.1", "VigilHealthCheck/1.0"))).isEqualTo(FilterDecision.KEEP);
+  }
+
   @Test
   void reportsMissingFile(@TempDir Path dir) {
     assertThatThrownBy(() -> FilterRulesLoader.load(dir.resolve("nope.yaml")))

@@ -82,8 +82,10 @@ public final class SyntheticActivityGenerator {
   };
   static final String[] ROBOT_AGENTS = {"python-requests/2.31.0", "curl/8.4.0", "Scrapy/2.11.0 (+https://scrapy.org)",
       "Go-http-client/1.1", "okhttp/4.12.0"};
-  /** Internal monitoring traffic that the default filter rules drop. */
+  /** Agent of internal monitoring traffic. */
   public static final String HEALTH_CHECK_AGENT = "VigilHealthCheck/1.0";
+  /** Address of internal monitoring traffic: in 10.0.0.0/8, which {@code config/filter-rules.yaml} drops. */
+  public static final String HEALTH_CHECK_IP = "10.255.0.1";
 
   private static final long MINUTE_MS = 60_000;
 
@@ -272,10 +274,10 @@ public final class SyntheticActivityGenerator {
     };
   }
 
-  /** An internal health-check event that the default rules drop. */
+  /** An internal health-check event, from the monitoring network. */
   public ActivityEvent healthCheck(long timestampMs) {
     return ActivityEvent.newBuilder().setEventId(seed + "-hc-" + sequence++).setMemberId(1 + random.nextInt(members))
-        .setType(EventType.PAGE_VIEW).setTimestampMs(timestampMs).setUserAgent(HEALTH_CHECK_AGENT).setIp("203.0.113.1").build();
+        .setType(EventType.PAGE_VIEW).setTimestampMs(timestampMs).setUserAgent(HEALTH_CHECK_AGENT).setIp(HEALTH_CHECK_IP).build();
   }
 
   /** Bytes that are not a valid event: garbage, or an event missing a required field. */

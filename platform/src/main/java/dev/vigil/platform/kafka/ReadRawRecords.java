@@ -1,6 +1,7 @@
 package dev.vigil.platform.kafka;
 
 import com.google.protobuf.ByteString;
+import dev.vigil.core.extract.EventTimeBounds;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
@@ -23,8 +24,9 @@ import org.joda.time.Instant;
 
 /**
  * Unbounded read of byte records from Kafka as {@link RawRecord}s stamped with event time. Event time
- * comes from {@code eventTimeOfValue} (return -1 when a value has none; the Kafka timestamp is used then,
- * and the record will be dead-lettered downstream anyway).
+ * comes from {@code eventTimeOfValue}. A value with none (-1), or with one beyond the job's
+ * {@link EventTimeBounds}, is stamped with its record's time instead (never later than now), so it
+ * cannot move the watermark; the job's parse step dead-letters it.
  */
 public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawRecord>> {
   private final KafkaPipelineOptions options;
@@ -46,10 +48,9 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
   @Override
   public PCollection<RawRecord> expand(PBegin input) {
     SerializableFunction<byte[], Long> valueTime = eventTimeOfValue;
-    SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime = r -> {
-      long t = valueTime.apply(r.getKV().getValue());
-      return new Instant(t > 0 ? t : r.getTimestamp());
-    };
+    EventTimeBounds bounds = KafkaPipelineOptions.eventTimeBounds(options);
+    SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime =
+        r -> new Instant(stampMs(valueTime.apply(r.getKV().getValue()), r.getTimestamp(), System.currentTimeMillis(), bounds));
     return input
         .apply("ReadKafka", KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(options.getBootstrapServers())
@@ -65,6 +66,15 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
                 Duration.millis(options.getIdlePartitionTimeoutMs()))))
         .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()))
         .setCoder(ProtoCoder.of(RawRecord.class));
+  }
+
+  /**
+   * The event time a record is stamped with: its value's, when it has one the bounds accept; otherwise its
+   * record's time, never later than now.
+   */
+  static long stampMs(long valueTimeMs, long recordTimeMs, long nowMs, EventTimeBounds bounds) {
+    return valueTimeMs > 0 && bounds.accepts(valueTimeMs, recordTimeMs, nowMs) ? valueTimeMs
+        : EventTimeBounds.referenceMs(recordTimeMs, nowMs);
   }
 
   static final class ToRawRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, RawRecord> {

@@ -1,5 +1,6 @@
 package dev.vigil.platform.options;
 
+import dev.vigil.core.extract.EventTimeBounds;
 import dev.vigil.schemas.VigilTopics;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -46,6 +47,17 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
 
   void setIdlePartitionTimeoutMs(Long value);
 
+  @Description("An event may claim to be at most this many ms ahead of its record's Kafka timestamp (or of now, if that is"
+      + " earlier); a later event time goes to the dead-letter topic and never moves the watermark")
+  @Default.Long(EventTimeBounds.DEFAULT_MAX_FUTURE_SKEW_MS)
+  Long getMaxFutureSkewMs();
+
+  void setMaxFutureSkewMs(Long value);
+
+  static EventTimeBounds eventTimeBounds(KafkaPipelineOptions o) {
+    return new EventTimeBounds(o.getMaxFutureSkewMs());
+  }
+
   /** Checks values Beam cannot check by type; throws with a one-line message. */
   static void validate(KafkaPipelineOptions o) {
     if (o.getBootstrapServers() == null || o.getBootstrapServers().isBlank()) {
@@ -56,6 +68,9 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
     }
     if (o.getMaxOutOfOrdernessMs() < 0) {
       throw new IllegalArgumentException("--maxOutOfOrdernessMs must be >= 0, got " + o.getMaxOutOfOrdernessMs());
+    }
+    if (o.getMaxFutureSkewMs() < 0) {
+      throw new IllegalArgumentException("--maxFutureSkewMs must be >= 0, got " + o.getMaxFutureSkewMs());
     }
     if (o.getIdlePartitionTimeoutMs() <= 0) {
       throw new IllegalArgumentException("--idlePartitionTimeoutMs must be > 0, got " + o.getIdlePartitionTimeoutMs());

@@ -1,8 +1,8 @@
 package dev.vigil.store.ingest;
 
+import dev.vigil.schemas.DeadLetterRecords;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,23 +38,10 @@ public interface DeadLetterSink extends AutoCloseable {
     return new DeadLetterSink() {
       @Override
       public void reject(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail) {
-        DeadLetter.Builder letter = DeadLetter.newBuilder()
-            .setReason(reason)
-            .setDetail(detail)
-            .setSourceTopic(record.topic())
-            .setSourcePartition(record.partition())
-            .setSourceOffset(record.offset())
-            .setSourceTimestampMs(record.timestamp())
-            .setRejectedBy(rejectedBy)
-            .setRejectedAtMs(System.currentTimeMillis());
-        if (record.key() != null) {
-          letter.setOriginalKey(com.google.protobuf.ByteString.copyFrom(record.key()));
-        }
-        if (record.value() != null) {
-          letter.setOriginalValue(com.google.protobuf.ByteString.copyFrom(record.value()));
-        }
-        byte[] key = (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, letter.build().toByteArray()), (meta, error) -> {
+        DeadLetter letter = DeadLetterRecords.build(record.key(), record.value(),
+            new DeadLetterRecords.Source(record.topic(), record.partition(), record.offset(), record.timestamp()), reason, detail,
+            rejectedBy);
+        producer.send(new ProducerRecord<>(topic, DeadLetterRecords.key(letter), letter.toByteArray()), (meta, error) -> {
           if (error != null) {
             log.warn("dead letter for {}-{}@{} not delivered: {}", record.topic(), record.partition(), record.offset(), error.toString());
           }
