@@ -95,12 +95,13 @@ final class DemoCommand implements Callable<Integer> {
       String where = runner.equals("FlinkRunner") ? "embedded Flink" : "the Direct runner";
       status("Filter and model pipelines submitted to %s (parallelism 2 each; windows %s)", where, windows);
 
-      long warmUpEvents = warmUp(kafka.bootstrapServers(), topics);
-
       ActivityProducer.Settings settings = new ActivityProducer.Settings(kafka.bootstrapServers(), VigilTopics.ACTIVITY_RAW,
           count, rate, members, abusiveFraction, 0.01, 0.005, 20261122L, seconds * 1000L * 2 / 3);
+      // One population throughout: the warm-up is the same members' normal traffic, abusers not yet started.
+      SyntheticActivityGenerator generator = ActivityProducer.generator(settings, Long.MAX_VALUE / 2);
+      long warmUpEvents = warmUp(kafka.bootstrapServers(), topics, generator);
       long trafficStart = System.currentTimeMillis();
-      SyntheticActivityGenerator generator = ActivityProducer.generator(settings, trafficStart);
+      generator.staggerAbuseOnsets(trafficStart, settings.abuseOnsetSpreadMs());
       DetectionTracker tracker = new DetectionTracker(generator::abuseType);
       try (TopicTail tail = TopicTail.start(kafka.bootstrapServers(),
           List.of(VigilTopics.ACTIVITY_FILTERED, VigilTopics.DEAD_LETTER, VigilTopics.SCORES), r -> observe(r, tracker))) {
@@ -146,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
    * Normal traffic only, a second at a time, until the model pipeline has written a score: job start-up
    * (tens of seconds on a small machine) then does not count against time to detection.
    */
-  private long warmUp(String bootstrapServers, KafkaTopics topics) {
+  private long warmUp(String bootstrapServers, KafkaTopics topics, SyntheticActivityGenerator generator) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     long start = System.nanoTime();
     long valid = 0;
@@ -155,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         throw new IllegalStateException("the pipelines wrote no score within " + timeoutSeconds + " s of warm-up traffic");
       }
       valid += ActivityProducer.run(new ActivityProducer.Settings(bootstrapServers, VigilTopics.ACTIVITY_RAW, rate, rate,
-          members, 0, 0, 0, 7_000 + second), n -> { }).valid();
+          members, 0, 0, 0, 7_000 + second), generator, e -> { }, n -> { }).valid();
       if (second % 5 == 4) {
         status("warming up: %d s of normal traffic, waiting for the first score", second + 1);
       }

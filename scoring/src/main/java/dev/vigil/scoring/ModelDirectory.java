@@ -73,25 +73,28 @@ public final class ModelDirectory {
   }
 
   /**
-   * Copies the bundle shipped inside the jar to {@code target} (once; an existing copy is reused) and
-   * returns that directory. DJL loads models from files, not from the classpath.
+   * Copies the bundle shipped inside the jar to {@code target} and returns that directory. DJL loads
+   * models from files, not from the classpath. A copy already there is reused only if it is byte for byte
+   * the shipped one: a copy left by an older build is replaced, never served.
    */
   public static Path extractDefaultBundle(Path target) {
     try {
       Files.createDirectories(target);
       for (String file : DEFAULT_BUNDLE_FILES) {
         Path out = target.resolve(file);
-        if (Files.exists(out)) {
-          continue;
-        }
+        byte[] shipped;
         try (InputStream in = ModelDirectory.class.getResourceAsStream(DEFAULT_BUNDLE_RESOURCE + file)) {
           if (in == null) {
             throw new ModelBundleException("the default model bundle is missing from the classpath: " + DEFAULT_BUNDLE_RESOURCE + file);
           }
-          Path tmp = Files.createTempFile(target, file, ".tmp");
-          Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-          Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+          shipped = in.readAllBytes();
         }
+        if (Files.exists(out) && java.util.Arrays.equals(Files.readAllBytes(out), shipped)) {
+          continue;
+        }
+        Path tmp = Files.createTempFile(target, file, ".tmp");
+        Files.write(tmp, shipped);
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       return target;
     } catch (IOException e) {

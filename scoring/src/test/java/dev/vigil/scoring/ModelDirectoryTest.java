@@ -35,4 +35,13 @@ class ModelDirectoryTest {
     assertThatThrownBy(() -> ModelDirectory.loadNewest(dir)).isInstanceOf(ModelBundleException.class)
         .hasMessage("model directory " + dir + " holds no bundle (no manifest.json)");
   }
+
+  @Test
+  void aStaleExtractedCopyIsReplacedByTheShippedBundle(@TempDir Path dir) throws Exception {
+    Path target = ModelDirectory.extractDefaultBundle(dir.resolve("cache"));
+    byte[] shipped = Files.readAllBytes(target.resolve("manifest.json"));
+    Files.writeString(target.resolve("manifest.json"), "{\"left\": \"by an older build\"}");
+    ModelDirectory.extractDefaultBundle(dir.resolve("cache"));
+    assertThat(Files.readAllBytes(target.resolve("manifest.json"))).isEqualTo(shipped);
+  }
 }
