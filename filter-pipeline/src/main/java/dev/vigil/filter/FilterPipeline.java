@@ -6,13 +6,13 @@ import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.platform.deadletter.DeadLetters;
 import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -38,11 +38,7 @@ public final class FilterPipeline {
     PipelineOptionsFactory.register(FilterPipelineOptions.class);
     FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
     FilterPipelineOptions.validate(options);
-    options.setStreaming(true);
-    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    if (flink.getAutoWatermarkInterval() == null) {
-      flink.setAutoWatermarkInterval(200L); // how often Flink asks KafkaIO for the watermark
-    }
+    StreamingJobDefaults.apply(options, args);
     return options;
   }
 

@@ -20,8 +20,10 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "filter", mixinStandardHelpOptions = true, description = {
-      "Filter work on one pre-filled topic, side by side: (a) a plain KafkaConsumer/KafkaProducer loop,",
-      "(b) the Beam filter pipeline on embedded Flink. Prints events/s and events per CPU-second."})
+      "Filter work on one pre-filled topic, side by side, the broker in its own process: plain (a KafkaConsumer/",
+      "KafkaProducer loop on the same core classes), beam (the filter job on embedded Flink), beam-b (the job",
+      "with --beam-b-flags). A warm-up round, then the sides alternate; prints events per CPU-second of the",
+      "engine's process and checks that every output equals the first side's, member-window by member-window."})
   static final class Filter implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "1000000", description = "Events to pre-fill (default: ${DEFAULT-VALUE})")
     int events;
@@ -29,21 +31,27 @@ final class BenchCommand implements Runnable {
     @Option(names = "--members", defaultValue = "100000", description = "Distinct members (default: ${DEFAULT-VALUE})")
     int members;
 
-    @Option(names = "--beam-runs", defaultValue = "3", description = "Identical Beam runs; later runs are JIT-warm (default: ${DEFAULT-VALUE})")
-    int beamRuns;
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds after the warm-up round (default: ${DEFAULT-VALUE})")
+    int rounds;
 
-    @Option(names = "--beam-only", description = "Skip the plain loop (for profiling the pipeline)")
-    boolean beamOnly;
+    @Option(names = "--sides", defaultValue = "plain,beam", split = ",", description = "Sides, in alternation order (default: ${DEFAULT-VALUE})")
+    List<String> sides;
+
+    @Option(names = "--beam-b-flags", split = " ", description = "Extra job flags of the beam-b side, e.g. --beam-b-flags=--fasterCopy=false")
+    List<String> beamBFlags = List.of();
 
     @Override
     public Integer call() throws Exception {
       if (events < 1 || members < 1) {
         throw new IllegalArgumentException("--events and --members must be >= 1");
       }
-      if (beamRuns < 0) {
-        throw new IllegalArgumentException("--beam-runs must be >= 0, got " + beamRuns);
+      if (rounds < 0) {
+        throw new IllegalArgumentException("--rounds must be >= 0, got " + rounds);
       }
-      FilterThroughputBenchmark.run(events, members, beamRuns, beamOnly);
+      if (sides.contains("beam-b") && beamBFlags.isEmpty()) {
+        throw new IllegalArgumentException("--sides beam-b needs --beam-b-flags");
+      }
+      FilterThroughputBenchmark.run(events, members, rounds, sides, beamBFlags);
       return 0;
     }
   }

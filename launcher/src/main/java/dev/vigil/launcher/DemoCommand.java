@@ -70,6 +70,8 @@ final class DemoCommand implements Callable<Integer> {
   /** What the tail has seen so far; updated on the tail's thread, read by the status line. */
   private final AtomicLong partials = new AtomicLong();
   private final AtomicLong eventsInPartials = new AtomicLong();
+  /** Per member and 5 s window: valid events sent, and events the filtered topic accounts for. */
+  private final java.util.concurrent.ConcurrentHashMap<String, long[]> ledger = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong partialBytes = new AtomicLong();
   private final Map<String, Long> deadLetters = new TreeMap<>();
   private final Set<String> modelVersions = new ConcurrentSkipListSet<>();
@@ -109,7 +111,10 @@ final class DemoCommand implements Callable<Integer> {
             settings.abuseOnsetSpreadMs() / 1000);
         AtomicLong sentSoFar = new AtomicLong();
         CompletableFuture<ActivityProducer.Summary> traffic = CompletableFuture.supplyAsync(() -> ActivityProducer.run(
-            settings, generator, e -> tracker.eventSent(e.getMemberId(), e.getTimestampMs()), sentSoFar::set));
+            settings, generator, e -> {
+              tracker.eventSent(e.getMemberId(), e.getTimestampMs());
+              ledger(e.getMemberId(), e.getTimestampMs())[0]++;
+            }, sentSoFar::set));
         LiveStatus live = new LiveStatus(() -> String.format("%3d s | sent %,d | events in partials %,d | dead letters %,d | %s",
             (System.currentTimeMillis() - trafficStart) / 1000, sentSoFar.get(), eventsInPartials.get(), deadLetterCount(),
             tracker.statusLine()));
@@ -129,6 +134,9 @@ final class DemoCommand implements Callable<Integer> {
         if (!filterComplete) {
           System.out.printf("Demo incomplete: the filter pipeline accounted for %,d of %,d valid events within %d s.%n",
               eventsInPartials.get(), expectedEvents, timeoutSeconds);
+          ledger.entrySet().stream().filter(e -> e.getValue()[0] != e.getValue()[1]).sorted(java.util.Map.Entry.comparingByKey())
+              .limit(10).forEach(e -> System.out.printf("  member@window %s: %d events sent, %d in partials%n",
+                  e.getKey(), e.getValue()[0], e.getValue()[1]));
           return 1;
         }
         if (detection.scores() == 0) {
@@ -156,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
         throw new IllegalStateException("the pipelines wrote no score within " + timeoutSeconds + " s of warm-up traffic");
       }
       valid += ActivityProducer.run(new ActivityProducer.Settings(bootstrapServers, VigilTopics.ACTIVITY_RAW, rate, rate,
-          members, 0, 0, 0, 7_000 + second), generator, e -> { }, n -> { }).valid();
+          members, 0, 0, 0, 7_000 + second), generator, e -> ledger(e.getMemberId(), e.getTimestampMs())[0]++, n -> { }).valid();
       if (second % 5 == 4) {
         status("warming up: %d s of normal traffic, waiting for the first score", second + 1);
       }
@@ -185,13 +193,22 @@ final class DemoCommand implements Callable<Integer> {
     TileLayout.parse(windows); // one-line error on a bad spec, before anything starts
   }
 
+  /** The ledger entry of a member's 5 s window (the filter's default window). */
+  private long[] ledger(long member, long timeMs) {
+    return ledger.computeIfAbsent(member + "@" + java.time.Instant.ofEpochMilli(timeMs - Math.floorMod(timeMs, 5_000L)),
+        k -> new long[2]);
+  }
+
   private void observe(ConsumerRecord<byte[], byte[]> r, DetectionTracker tracker) {
     try {
       switch (r.topic()) {
         case VigilTopics.ACTIVITY_FILTERED -> {
           partials.incrementAndGet();
           partialBytes.addAndGet(r.value().length);
-          eventsInPartials.addAndGet(MemberActivityPartial.parseFrom(r.value()).getEventCount());
+          MemberActivityPartial partial = MemberActivityPartial.parseFrom(r.value());
+          eventsInPartials.addAndGet(partial.getEventCount());
+          // One writer per slot: the producer thread counts sends, this (tail) thread counts partials.
+          ledger(partial.getMemberId(), partial.getWindowStartMs())[1] += partial.getEventCount();
         }
         case VigilTopics.DEAD_LETTER -> {
           DeadLetter dl = DeadLetter.parseFrom(r.value());

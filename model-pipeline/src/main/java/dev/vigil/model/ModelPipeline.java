@@ -3,12 +3,12 @@ package dev.vigil.model;
 import dev.vigil.platform.deadletter.DeadLetters;
 import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -30,11 +30,7 @@ public final class ModelPipeline {
     PipelineOptionsFactory.register(ModelPipelineOptions.class);
     ModelPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ModelPipelineOptions.class);
     ModelPipelineOptions.validate(options);
-    options.setStreaming(true);
-    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    if (flink.getAutoWatermarkInterval() == null) {
-      flink.setAutoWatermarkInterval(200L);
-    }
+    StreamingJobDefaults.apply(options, args);
     return options;
   }
 

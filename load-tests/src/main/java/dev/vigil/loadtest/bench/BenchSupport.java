@@ -15,6 +15,32 @@ final class BenchSupport {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
+  private static long lastProgressNanos;
+
+  /** A progress line rewritten in place on a terminal, at most once a second. */
+  static synchronized void progress(String line) {
+    long now = System.nanoTime();
+    if (now - lastProgressNanos < 1_000_000_000L) {
+      return;
+    }
+    lastProgressNanos = now;
+    if (System.console() != null) {
+      System.out.print("\r" + line + "\u001b[K");
+      System.out.flush();
+    } else {
+      System.out.println(line);
+    }
+  }
+
+  /** Ends a progress line. */
+  static synchronized void progressDone() {
+    if (System.console() != null && lastProgressNanos != 0) {
+      System.out.print("\r\u001b[K");
+      System.out.flush();
+    }
+    lastProgressNanos = 0;
+  }
+
   static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,21 +1,22 @@
 package dev.vigil.loadtest.bench;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
-import dev.vigil.core.extract.ActivityExtractor;
-import dev.vigil.core.extract.ActivityParser;
-import dev.vigil.core.extract.ParsedActivity;
-import dev.vigil.core.extract.UserAgentClassifier;
-import dev.vigil.core.rules.FilterRules;
-import dev.vigil.core.rules.FilterRulesLoader;
+import dev.vigil.core.nearline.ActivityFilter;
+import dev.vigil.core.nearline.ShortWindowAggregator;
 import dev.vigil.filter.FilterPipeline;
 import dev.vigil.filter.FilterPipelineOptions;
-import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,56 +30,28 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Side-by-side throughput of the filter work on one pre-filled topic, in one JVM and one run:
- * (a) a plain KafkaConsumer/KafkaProducer loop doing parse, rules, extract and per-member-window
- * aggregation with the same core classes, and (b) the Beam filter pipeline on FlinkRunner (embedded).
- * Reports events/s of wall time and events per CPU-second of the whole process (broker included in both).
+ * Filter work on one pre-filled topic, side by side. Sides: {@code plain}, a single-threaded
+ * KafkaConsumer -> {@link ActivityFilter} -> {@link ShortWindowAggregator} -> KafkaProducer loop (the
+ * same core classes the job runs), and {@code beam} (and optionally {@code beam-b} with other flags), the
+ * real filter job on FlinkRunner [local], parallelism 2.
  *
- * <p>Run: {@code ./vigil bench filter [--events N] [--members N] [--beam-runs N] [--beam-only]}.
+ * <p>The broker runs in its own process, so a run's CPU is the engine's (plus the small tail that counts
+ * its output), not the broker's. One warm-up round runs every side once and is reported apart; then the
+ * sides alternate for {@code rounds} rounds (A, B, A, B...), each run reading the whole topic with its own
+ * consumer group into its own output topic. At the end every output is merged per member and window and
+ * compared with the first side's, member-window by member-window.
+ *
+ * <p>Run: {@code ./vigil bench filter [--events 1000000] [--members 100000] [--rounds 3] [--sides plain,beam]
+ * [--beam-b-flags=--fasterCopy=false]}.
  */
 public final class FilterThroughputBenchmark {
   private static final long WINDOW_MS = 5_000;
+  private static final String INPUT = "bench.raw";
 
   private FilterThroughputBenchmark() {}
 
-  /**
-   * Pre-fills a topic, runs (a) once and (b) {@code beamRuns} times against it and prints each result.
-   * {@code beamOnly} skips (a), for profiling the pipeline alone.
-   */
-  public static void run(int events, int members, int beamRuns, boolean beamOnly) throws Exception {
-    int partitions = 2;
-    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
-      List<String> topics = new java.util.ArrayList<>(List.of("bench.raw", "bench.plain.out", "bench.dl"));
-      for (int v = 0; v < beamRuns; v++) {
-        topics.add("bench.out.bench-beam-" + v);
-      }
-      kafka.topics().create(topics, partitions);
-      long base = System.currentTimeMillis() - 3_600_000; // an hour ago: every window can close
-      fill(kafka.bootstrapServers(), events, members, base);
-      System.out.printf("pre-filled bench.raw with %,d events from %,d members (%d partitions)%n", events, members, partitions);
-
-      // Warm up the user-agent classifier so neither side pays for building it.
-      UserAgentClassifier.shared();
-
-      Result plain = null;
-      if (!beamOnly) {
-        plain = plainLoop(kafka.bootstrapServers(), events);
-        System.out.println(plain.describe("(a) plain Kafka loop, 1 thread"));
-      }
-      // Identical runs, each reading the whole topic with its own consumer group: the first pays for
-      // JIT warm-up and class loading, so a single run understates steady-state throughput.
-      for (int v = 0; v < beamRuns; v++) {
-        Result beam = beamOnFlink(kafka.bootstrapServers(), events, "bench-beam-" + v);
-        System.out.println(beam.describe("(b) Beam on FlinkRunner [local], parallelism 2, run " + (v + 1)));
-        if (plain != null) {
-          System.out.printf("    ratio b/a: %.2f (wall), %.2f (per CPU-second)%n",
-              beam.eventsPerSecond() / plain.eventsPerSecond(), beam.eventsPerCpuSecond() / plain.eventsPerCpuSecond());
-        }
-      }
-    }
-  }
-
-  record Result(long events, long partials, double wallSeconds, double cpuSeconds) {
+  /** One run's figures. */
+  record Result(String side, long events, long partials, double wallSeconds, double cpuSeconds, String outputTopic) {
     double eventsPerSecond() {
       return events / wallSeconds;
     }
@@ -87,10 +60,98 @@ public final class FilterThroughputBenchmark {
       return events / cpuSeconds;
     }
 
-    String describe(String name) {
-      return String.format("%-62s %,10.0f events/s wall, %,10.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d partials)",
-          name, eventsPerSecond(), eventsPerCpuSecond(), wallSeconds, cpuSeconds, partials);
+    String describe(String label) {
+      return String.format("%-22s %,10.0f events/s wall, %,10.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d partials)",
+          label, eventsPerSecond(), eventsPerCpuSecond(), wallSeconds, cpuSeconds, partials);
     }
+  }
+
+  public static void run(int events, int members, int rounds, List<String> sides, List<String> beamBFlags) throws Exception {
+    for (String side : sides) {
+      if (!List.of("plain", "beam", "beam-b").contains(side)) {
+        throw new IllegalArgumentException("--sides: unknown side '" + side + "' (plain, beam, beam-b)");
+      }
+    }
+    Path dataDir = Files.createTempDirectory("vigil-bench-broker");
+    try (BrokerProcess kafka = BrokerProcess.start(dataDir, Duration.ofSeconds(60))) {
+      kafka.topics().create(List.of(INPUT, "bench.dl"), 2);
+      long base = System.currentTimeMillis() - 3_600_000; // an hour ago: every window can close
+      fill(kafka.bootstrapServers(), events, members, base);
+      System.out.printf("pre-filled %s with %,d events from %,d members (2 partitions); broker in its own process%n",
+          INPUT, events, members);
+      ActivityFilter.withDefaults(); // the user-agent classifier is built once per JVM: neither side pays for it
+
+      List<Result> results = new ArrayList<>();
+      for (int round = 0; round <= rounds; round++) {
+        for (String side : sides) {
+          String run = side + "-" + round;
+          Result r = side.equals("plain") ? plainLoop(kafka, events, run) : beamOnFlink(kafka, events, run,
+              side.equals("beam-b") ? beamBFlags : List.of());
+          System.out.println(r.describe(round == 0 ? side + " (warm-up)" : side + " round " + round));
+          if (round > 0) {
+            results.add(r);
+          }
+        }
+      }
+      summarize(results, sides);
+      compareOutputs(kafka, results);
+    } finally {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private static void summarize(List<Result> results, List<String> sides) {
+    System.out.println("median of the measured rounds (events per CPU-second of this process; the broker is apart):");
+    Map<String, Double> medians = new HashMap<>();
+    for (String side : sides) {
+      double[] perCpu = results.stream().filter(r -> r.side().equals(side)).mapToDouble(Result::eventsPerCpuSecond).sorted().toArray();
+      if (perCpu.length > 0) {
+        medians.put(side, perCpu[perCpu.length / 2]);
+        System.out.printf("  %-8s %,10.0f (runs: %s)%n", side, perCpu[perCpu.length / 2],
+            Arrays.stream(perCpu).mapToObj(v -> String.format("%,.0f", v)).toList());
+      }
+    }
+    if (medians.size() > 1) {
+      String first = sides.get(0);
+      medians.forEach((side, m) -> {
+        if (!side.equals(first)) {
+          System.out.printf("  %s / %s: %.2f%n", side, first, m / medians.get(first));
+        }
+      });
+    }
+  }
+
+  /** Every side's output, merged per member-window, equals the first side's. */
+  private static void compareOutputs(BrokerProcess kafka, List<Result> results) throws Exception {
+    if (results.isEmpty()) {
+      return;
+    }
+    Map<String, MemberActivityPartial> reference = merged(kafka, results.get(0).outputTopic());
+    for (Result r : results.subList(1, results.size())) {
+      Map<String, MemberActivityPartial> other = merged(kafka, r.outputTopic());
+      if (!other.equals(reference)) {
+        long differing = reference.keySet().stream().filter(k -> !reference.get(k).equals(other.get(k))).count()
+            + other.keySet().stream().filter(k -> !reference.containsKey(k)).count();
+        throw new IllegalStateException(r.outputTopic() + " differs from " + results.get(0).outputTopic() + " in " + differing
+            + " of " + reference.size() + " member-windows");
+      }
+    }
+    System.out.printf("outputs identical: every run's partials, merged per member and window, equal %s's (%,d member-windows)%n",
+        results.get(0).outputTopic(), reference.size());
+  }
+
+  private static Map<String, MemberActivityPartial> merged(BrokerProcess kafka, String topic) throws Exception {
+    Map<String, MemberActivityAggregate> byWindow = new HashMap<>();
+    Map<String, long[]> bounds = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : kafka.topics().readAll(topic)) {
+      MemberActivityPartial p = MemberActivityPartial.parseFrom(r.value());
+      String key = p.getMemberId() + "@" + p.getWindowStartMs();
+      byWindow.computeIfAbsent(key, k -> MemberActivityAggregate.mergeTarget()).merge(MemberActivityAggregate.fromPartial(p));
+      bounds.put(key, new long[] {p.getWindowStartMs(), p.getWindowEndMs()});
+    }
+    Map<String, MemberActivityPartial> out = new HashMap<>();
+    byWindow.forEach((k, a) -> out.put(k, a.toPartial().setWindowStartMs(bounds.get(k)[0]).setWindowEndMs(bounds.get(k)[1]).build()));
+    return out;
   }
 
   private static void fill(String bootstrap, int events, int members, long base) {
@@ -101,101 +162,88 @@ public final class FilterThroughputBenchmark {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
-        // 100k events per second of event time, in order.
         ActivityEvent e = generator.next(base + i / 100);
-        producer.send(new ProducerRecord<>("bench.raw", Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8), e.toByteArray()));
+        // Record timestamp = event time: the topic replays history as it was produced.
+        producer.send(new ProducerRecord<>(INPUT, null, e.getTimestampMs(), Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
+            e.toByteArray()));
       }
       producer.flush();
     }
   }
 
-  /** (a): the same work as the pipeline, as a single-threaded consume-process-produce loop. */
-  static Result plainLoop(String bootstrap, int events) {
-    FilterRules rules = FilterRulesLoader.loadDefault();
-    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
-    Map<Long, Map<Long, MemberActivityAggregate>> windows = new HashMap<>(); // window start -> member -> aggregate
+  /** The same work as the job, as a single-threaded consume-process-produce loop. */
+  static Result plainLoop(BrokerProcess kafka, int events, String run) throws Exception {
+    String out = "bench.out." + run;
+    kafka.topics().create(List.of(out), 2);
+    ActivityFilter filter = ActivityFilter.withDefaults();
+    ShortWindowAggregator windows = new ShortWindowAggregator(WINDOW_MS, MemberActivityAggregate.DEFAULT_SKETCH_K);
     long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
     long seen = 0;
     long partials = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = BenchSupport.consumer(bootstrap, "bench-plain");
-        KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      consumer.subscribe(List.of("bench.raw"));
+    long newest = Long.MIN_VALUE;
+    try (KafkaConsumer<byte[], byte[]> consumer = BenchSupport.consumer(kafka.bootstrapServers(), "bench-" + run);
+        KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+      consumer.subscribe(List.of(INPUT));
       while (seen < events) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           seen++;
-          if (ActivityParser.parse(r.value()) instanceof ParsedActivity.Valid v && rules.evaluate(v.event()).keeps()) {
-            long ts = v.event().getTimestampMs();
-            windows.computeIfAbsent(ts - Math.floorMod(ts, WINDOW_MS), w -> new HashMap<>())
-                .computeIfAbsent(v.event().getMemberId(), m -> new MemberActivityAggregate())
-                .add(extractor.extract(v.event()));
+          ExtractedActivity e = filter.apply(r.value(), r.timestamp(), System.currentTimeMillis());
+          if (e != null) {
+            windows.add(e);
+            newest = Math.max(newest, e.getTimestampMs());
           }
         }
-        // Emit windows that are 2 windows behind the newest (the loop's stand-in for a watermark).
-        partials += emitClosed(windows, producer, false);
+        // Windows two windows behind the newest event close: the loop's stand-in for a watermark.
+        partials += send(producer, out, windows.closeUpTo(newest - 2 * WINDOW_MS));
       }
-      partials += emitClosed(windows, producer, true);
+      partials += send(producer, out, windows.closeAll());
       producer.flush();
     }
-    return new Result(events, partials, (System.nanoTime() - t0) / 1e9, (BenchSupport.cpuNanos() - cpu0) / 1e9);
+    return new Result("plain", events, partials, (System.nanoTime() - t0) / 1e9, (BenchSupport.cpuNanos() - cpu0) / 1e9, out);
   }
 
-  private static long emitClosed(Map<Long, Map<Long, MemberActivityAggregate>> windows, KafkaProducer<byte[], byte[]> producer,
-      boolean all) {
-    if (windows.isEmpty()) {
-      return 0;
+  private static long send(KafkaProducer<byte[], byte[]> producer, String topic, List<MemberActivityPartial> partials) {
+    for (MemberActivityPartial p : partials) {
+      producer.send(new ProducerRecord<>(topic, Long.toString(p.getMemberId()).getBytes(StandardCharsets.UTF_8), p.toByteArray()));
     }
-    long newest = windows.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-    long emitted = 0;
-    for (var it = windows.entrySet().iterator(); it.hasNext(); ) {
-      var window = it.next();
-      if (!all && window.getKey() > newest - 2 * WINDOW_MS) {
-        continue;
-      }
-      for (MemberActivityAggregate a : window.getValue().values()) {
-        MemberActivityPartial p = a.toPartial().setWindowStartMs(window.getKey()).setWindowEndMs(window.getKey() + WINDOW_MS).build();
-        producer.send(new ProducerRecord<>("bench.plain.out", Long.toString(a.memberId()).getBytes(StandardCharsets.UTF_8), p.toByteArray()));
-        emitted++;
-      }
-      it.remove();
-    }
-    return emitted;
+    return partials.size();
   }
 
-  /** (b): the real filter job; done when the output holds every event. */
-  static Result beamOnFlink(String bootstrap, int events, String group) throws Exception {
-    String out = "bench.out." + group;
-    List<String> flags = List.of(
-        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
-        "--inputTopic=bench.raw", "--outputTopic=" + out, "--deadLetterTopic=bench.dl",
-        "--consumerGroup=" + group, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000");
+  /** The real filter job; done when its output holds every event. */
+  static Result beamOnFlink(BrokerProcess kafka, int events, String run, List<String> extraFlags) throws Exception {
+    String out = "bench.out." + run;
+    kafka.topics().create(List.of(out), 2);
+    List<String> flags = new ArrayList<>(List.of(
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + kafka.bootstrapServers(),
+        "--inputTopic=" + INPUT, "--outputTopic=" + out, "--deadLetterTopic=bench.dl",
+        "--consumerGroup=bench-" + run, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000"));
+    flags.addAll(extraFlags);
     FilterPipelineOptions options = FilterPipeline.parseOptions(flags.toArray(String[]::new));
     long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
     PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
     long counted = 0;
     long partials = 0;
-    try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(bootstrap, group + "-tail")) {
+    try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(kafka.bootstrapServers(), "bench-" + run + "-tail")) {
       tail.subscribe(List.of(out));
       long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-      long lastReport = System.nanoTime();
       while (counted < events && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
           counted += MemberActivityPartial.parseFrom(r.value()).getEventCount();
           partials++;
         }
-        if (System.nanoTime() - lastReport > 5_000_000_000L) {
-          System.out.printf("  beam: %,d / %,d events out%n", counted, events);
-          lastReport = System.nanoTime();
-        }
+        BenchSupport.progress(String.format("  %s: %,d / %,d events out", run, counted, events));
       }
     } finally {
       StreamingJobs.cancel(job);
+      BenchSupport.progressDone();
     }
     if (counted < events) {
-      throw new IllegalStateException("Beam pipeline emitted only " + counted + " of " + events + " events");
+      throw new IllegalStateException("the filter job emitted only " + counted + " of " + events + " events");
     }
-    return new Result(events, partials, (System.nanoTime() - t0) / 1e9, (BenchSupport.cpuNanos() - cpu0) / 1e9);
+    return new Result(extraFlags.isEmpty() ? "beam" : "beam-b", events, partials, (System.nanoTime() - t0) / 1e9,
+        (BenchSupport.cpuNanos() - cpu0) / 1e9, out);
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
@@ -203,5 +251,13 @@ public final class FilterThroughputBenchmark {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // best effort: a temp directory
+    }
   }
 }

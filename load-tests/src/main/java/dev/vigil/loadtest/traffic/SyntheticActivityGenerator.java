@@ -247,12 +247,22 @@ public final class SyntheticActivityGenerator {
       // One datacenter network, rotating addresses in it.
       case FAST_SCRAPER -> "198.51." + (h & 0xff) + "." + random.nextInt(256);
       // Proxy pools: a new network for most requests.
-      case DISGUISED_SCRAPER, LOW_AND_SLOW_SCRAPER -> (1 + random.nextInt(222)) + "." + random.nextInt(256) + "."
+      case DISGUISED_SCRAPER, LOW_AND_SLOW_SCRAPER -> publicFirstOctet() + "." + random.nextInt(256) + "."
           + random.nextInt(256) + "." + random.nextInt(256);
       // The ring shares a few prefixes.
       case RING_ACCOUNT -> "192.0." + (Math.floorMod(h, 5) * 3 + random.nextInt(3)) + "." + random.nextInt(256);
       case SPAMMER -> "100." + (h & 0x3f) + "." + (h >>> 24 & 0xff) + "." + (random.nextInt(4) == 0 ? 1 : 2);
     };
+  }
+
+  /** A first octet outside private, loopback and link-local space (a proxy pool is on the internet). */
+  private int publicFirstOctet() {
+    while (true) {
+      int octet = 1 + random.nextInt(222);
+      if (octet != 10 && octet != 127 && octet != 169 && octet != 172 && octet != 192) {
+        return octet;
+      }
+    }
   }
 
   private String userAgent(long member, Persona persona) {

@@ -79,10 +79,23 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
 
   static final class ToRawRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, RawRecord> {
     private final Counter read = Metrics.counter("vigil.source", "records_read");
+    private transient long readInBundle;
+
+    @StartBundle
+    public void startBundle() {
+      readInBundle = 0;
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      if (readInBundle > 0) {
+        read.inc(readInBundle); // once per bundle: a metric update per record costs more than the record
+      }
+    }
 
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> r, OutputReceiver<RawRecord> out) {
-      read.inc();
+      readInBundle++;
       byte[] key = r.getKV().getKey();
       byte[] value = r.getKV().getValue();
       out.output(RawRecord.newBuilder()
