@@ -41,6 +41,15 @@ final class BenchSupport {
     lastProgressNanos = 0;
   }
 
+  /** Deletes a benchmark's temporary directory, best effort. */
+  static void deleteRecursively(java.nio.file.Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temporary directory: the OS cleans up what is left
+    }
+  }
+
   static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

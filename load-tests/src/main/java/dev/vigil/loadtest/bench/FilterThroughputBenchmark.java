@@ -96,7 +96,7 @@ public final class FilterThroughputBenchmark {
       summarize(results, sides);
       compareOutputs(kafka, results);
     } finally {
-      deleteRecursively(dataDir);
+      BenchSupport.deleteRecursively(dataDir);
     }
   }
 
@@ -251,13 +251,5 @@ public final class FilterThroughputBenchmark {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      // best effort: a temp directory
-    }
   }
 }

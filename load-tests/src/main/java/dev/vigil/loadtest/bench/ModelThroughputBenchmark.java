@@ -1,27 +1,23 @@
 package dev.vigil.loadtest.bench;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
-import dev.vigil.core.extract.ActivityExtractor;
-import dev.vigil.core.extract.UserAgentClassifier;
-import dev.vigil.core.rules.FilterRules;
-import dev.vigil.core.rules.FilterRulesLoader;
+import dev.vigil.core.nearline.ActivityFilter;
+import dev.vigil.core.nearline.ShortWindowAggregator;
 import dev.vigil.core.tiles.TileLayout;
-import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.AbuseScore;
-import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,7 +32,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * rules, extraction and 5-second per-member aggregation), an hour in the past so every window can close.
  * A run is done when every member has been scored as of every boundary its partials make pending (the
  * end of the finest tile holding them); it reports partials and represented raw events per second of wall
- * time and per CPU-second of the whole process (broker and tail included).
+ * time and per CPU-second of this process: the job and the tail counting its output (the broker runs in its own
+ * process).
  *
  * <p>Run: {@code ./vigil bench model [--minutes 10] [--rate 2000] [--members 2000] [--windows ...] [--runs 2]}.
  */
@@ -56,7 +53,8 @@ public final class ModelThroughputBenchmark {
     for (MemberActivityPartial p : partials) {
       expected.add(memberAsOf(p.getMemberId(), layout.boundaryAfter(p.getWindowStartMs())));
     }
-    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+    java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("vigil-bench-broker");
+    try (BrokerProcess kafka = BrokerProcess.start(dataDir, Duration.ofSeconds(60))) {
       List<String> topics = new ArrayList<>(List.of(TOPIC, "bench.model.dl"));
       for (int r = 0; r < runs; r++) {
         topics.add("bench.scores." + r);
@@ -72,31 +70,26 @@ public final class ModelThroughputBenchmark {
             r + 1, partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
             events / result.cpuSeconds, result.wallSeconds, result.cpuSeconds, result.scores);
       }
+    } finally {
+      BenchSupport.deleteRecursively(dataDir);
     }
   }
 
   private record Result(double wallSeconds, double cpuSeconds, long scores) {}
 
-  /** What the filter pipeline writes for this traffic: one partial per member per 5-second window. */
+  /** What the filter pipeline writes for this traffic: one partial per member per 5-second window (core's plain-loop filter). */
   static List<MemberActivityPartial> partials(int minutes, int rate, int members, long base) {
     SyntheticActivityGenerator generator = new SyntheticActivityGenerator(11, members, 0.01);
-    FilterRules rules = FilterRulesLoader.loadDefault();
-    ActivityExtractor extractor = new ActivityExtractor(UserAgentClassifier.shared());
-    Map<Long, Map<Long, MemberActivityAggregate>> windows = new TreeMap<>();
+    ActivityFilter filter = ActivityFilter.withDefaults();
+    ShortWindowAggregator windows = new ShortWindowAggregator(FILTER_WINDOW_MS, MemberActivityAggregate.DEFAULT_SKETCH_K);
     long count = (long) minutes * 60 * rate;
     for (long i = 0; i < count; i++) {
-      ActivityEvent e = generator.next(base + i * 1000 / rate);
-      if (rules.evaluate(e).keeps()) {
-        long start = e.getTimestampMs() - Math.floorMod(e.getTimestampMs(), FILTER_WINDOW_MS);
-        windows.computeIfAbsent(start, w -> new TreeMap<>())
-            .computeIfAbsent(e.getMemberId(), m -> new MemberActivityAggregate())
-            .add(extractor.extract(e));
+      ExtractedActivity e = filter.apply(generator.next(base + i * 1000 / rate));
+      if (e != null) {
+        windows.add(e);
       }
     }
-    List<MemberActivityPartial> out = new ArrayList<>();
-    windows.forEach((start, byMember) -> byMember.values().forEach(a ->
-        out.add(a.toPartial().setWindowStartMs(start).setWindowEndMs(start + FILTER_WINDOW_MS).build())));
-    return out;
+    return windows.closeAll();
   }
 
   /** Key of a verdict: member and the boundary it is as of. */
@@ -133,20 +126,18 @@ public final class ModelThroughputBenchmark {
     try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(bootstrap, "bench-model-tail-" + run)) {
       tail.subscribe(List.of(scores));
       long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-      long lastReport = System.nanoTime();
       while (seen.size() < expected.size() && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
           AbuseScore s = AbuseScore.parseFrom(r.value());
           seen.add(memberAsOf(s.getMemberId(), s.getAsOfMs()));
           scored++;
         }
-        if (System.nanoTime() - lastReport > 5_000_000_000L) {
-          System.out.printf("  run %d: %,d / %,d member boundaries scored (%,d scores)%n", run + 1, seen.size(), expected.size(), scored);
-          lastReport = System.nanoTime();
-        }
+        BenchSupport.progress(String.format("  run %d: %,d / %,d member boundaries scored (%,d scores)", run + 1, seen.size(),
+            expected.size(), scored));
       }
     } finally {
       StreamingJobs.cancel(job);
+      BenchSupport.progressDone();
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (BenchSupport.cpuNanos() - cpu0) / 1e9;
