@@ -1,9 +1,8 @@
 package dev.vigil.filter;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
-import dev.vigil.platform.aggregate.MemberActivityAggregateCoder;
-import dev.vigil.platform.aggregate.MemberActivityCombineFn;
-import dev.vigil.platform.window.PaneTimings;
+import dev.vigil.core.aggregate.ShortWindowPanes;
+import dev.vigil.platform.aggregate.ShortWindowPanesCoder;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.PaneTiming;
@@ -13,16 +12,20 @@ import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -35,9 +38,14 @@ import org.joda.time.Duration;
  * <p>The on-time pane fires when the watermark passes the window end. Events that arrive later but
  * within the allowed lateness fire a late pane after {@code lateFiringDelay} of processing time; panes
  * discard what they already emitted, so every partial is additive and consumers simply merge all the
- * partials of a member. Events behind the allowed lateness are dropped by the runner and counted in
- * Beam's {@code droppedDueToLateness} counter (read it with
- * {@code StreamingJobs.droppedDueToLateness}).
+ * partials of a member. Events behind the allowed lateness are dropped by the runner and counted
+ * ({@code StreamingJobs.droppedDueToLateness}).
+ *
+ * <p>A stateful DoFn per member and window ({@link ShortWindowPanes} in one value state, one event-time
+ * timer at the window's end, one processing-time timer while a late pane is due) rather than a windowed
+ * {@code Combine.perKey}: Flink's streaming translation does no combiner lifting, so each event was a full
+ * trigger, pane, hold and accumulator pass with several keyed-state accesses; here it is one state read
+ * and one write (docs/performance.md).
  */
 public final class PreAggregateMemberActivity extends PTransform<PCollection<ExtractedActivity>, PCollection<MemberActivityPartial>> {
   private final Duration windowSize;
@@ -64,46 +72,105 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
             .into(TypeDescriptors.kvs(TypeDescriptors.longs(), events.getTypeDescriptor()))
             .via((ExtractedActivity e) -> KV.of(e.getMemberId(), e)))
         .setCoder(KvCoder.of(VarLongCoder.of(), ProtoCoder.of(ExtractedActivity.class)))
+        // Only the window assignment and its lifetime matter here (the panes are the DoFn's): Beam asks for an
+        // accumulation mode once an allowed lateness is set, which no grouping step ever reads.
         .apply("ShortEventTimeWindows", Window.<KV<Long, ExtractedActivity>>into(FixedWindows.of(windowSize))
-            .triggering(AfterWatermark.pastEndOfWindow()
-                .withLateFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(lateFiringDelay)))
             .withAllowedLateness(allowedLateness)
             .discardingFiredPanes())
-        .apply("CombinePerMember", Combine.perKey(new MemberActivityCombineFn(sketchK)))
-        .setCoder(KvCoder.of(VarLongCoder.of(), MemberActivityAggregateCoder.of()))
-        .apply("ToPartial", ParDo.of(new ToPartialFn()))
+        .apply("PanesPerMember", ParDo.of(new PanesFn(sketchK, lateFiringDelay)))
         .setCoder(ProtoCoder.of(MemberActivityPartial.class));
   }
 
-  static final class ToPartialFn extends DoFn<KV<Long, MemberActivityAggregate>, MemberActivityPartial> {
-    private final Counter emitted = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED);
-    private final Counter late = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.LATE_PARTIALS);
+  static final class PanesFn extends DoFn<KV<Long, ExtractedActivity>, MemberActivityPartial> {
+    private final int sketchK;
+    private final Duration lateFiringDelay;
+
+    @StateId("panes")
+    private final StateSpec<ValueState<ShortWindowPanes>> panesSpec = StateSpecs.value(ShortWindowPanesCoder.of());
+
+    @TimerId("endOfWindow")
+    private final TimerSpec endOfWindowSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    @TimerId("latePane")
+    private final TimerSpec latePaneSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+    private final Counter emittedCounter = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED);
+    private final Counter lateCounter = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.LATE_PARTIALS);
     private final Distribution eventsPerPartial = Metrics.distribution(FilterMetrics.NAMESPACE, FilterMetrics.EVENTS_PER_PARTIAL);
-    private final Counter empty = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.EMPTY_PANES_SKIPPED);
+    private transient long emitted;
+    private transient long late;
+
+    PanesFn(int sketchK, Duration lateFiringDelay) {
+      this.sketchK = sketchK;
+      this.lateFiringDelay = lateFiringDelay;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      emitted = 0;
+      late = 0;
+    }
 
     @ProcessElement
-    public void process(@Element KV<Long, MemberActivityAggregate> kv, IntervalWindow window, PaneInfo pane,
+    public void process(@Element KV<Long, ExtractedActivity> element, BoundedWindow window,
+        @StateId("panes") ValueState<ShortWindowPanes> state, @TimerId("endOfWindow") Timer endOfWindow,
+        @TimerId("latePane") Timer latePane) {
+      ShortWindowPanes panes = state.read();
+      if (panes == null) {
+        panes = new ShortWindowPanes(sketchK);
+        endOfWindow.set(window.maxTimestamp());
+      }
+      if (panes.add(element.getValue())) {
+        latePane.withOutputTimestamp(window.maxTimestamp()).offset(lateFiringDelay).setRelative();
+      }
+      state.write(panes);
+    }
+
+    @OnTimer("endOfWindow")
+    public void onEndOfWindow(OnTimerContext context, @StateId("panes") ValueState<ShortWindowPanes> state,
         OutputReceiver<MemberActivityPartial> out) {
-      MemberActivityAggregate aggregate = kv.getValue();
-      if (aggregate.eventCount() == 0) {
-        // A discarding pane can fire with nothing new in it (an on-time pane always fires); it carries no
-        // information, and as a partial it would have no member id.
-        empty.inc();
+      ShortWindowPanes panes = state.read();
+      if (panes != null) {
+        emit(panes.fireOnTime(), panes, (IntervalWindow) context.window(), PaneTiming.PANE_ON_TIME, out);
+        state.write(panes);
+      }
+    }
+
+    @OnTimer("latePane")
+    public void onLatePane(OnTimerContext context, @StateId("panes") ValueState<ShortWindowPanes> state,
+        OutputReceiver<MemberActivityPartial> out) {
+      ShortWindowPanes panes = state.read();
+      if (panes != null) {
+        emit(panes.fireLate(), panes, (IntervalWindow) context.window(), PaneTiming.PANE_LATE, out);
+        state.write(panes);
+      }
+    }
+
+    private void emit(MemberActivityAggregate pane, ShortWindowPanes panes, IntervalWindow window, PaneTiming timing,
+        OutputReceiver<MemberActivityPartial> out) {
+      if (pane == null) {
         return;
       }
-      PaneTiming timing = PaneTimings.of(pane);
-      emitted.inc();
-      eventsPerPartial.update(aggregate.eventCount());
-      if (timing == PaneTiming.PANE_LATE) {
-        late.inc();
-      }
-      out.output(aggregate.toPartial()
+      emitted++;
+      late += timing == PaneTiming.PANE_LATE ? 1 : 0;
+      eventsPerPartial.update(pane.eventCount());
+      out.output(pane.toPartial()
           .setWindowStartMs(window.start().getMillis())
           .setWindowEndMs(window.end().getMillis())
           .setPaneTiming(timing)
-          .setPaneIndex(pane.getIndex())
+          .setPaneIndex(panes.lastPaneIndex())
           .setEmittedAtMs(System.currentTimeMillis())
           .build());
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      if (emitted > 0) {
+        emittedCounter.inc(emitted);
+      }
+      if (late > 0) {
+        lateCounter.inc(late);
+      }
     }
   }
 }

@@ -42,11 +42,13 @@ public final class StreamingJobs {
 
   /**
    * Elements the runner dropped because they were behind the allowed lateness. Beam counts them itself,
-   * under a name whose case differs by runner ("DroppedDueToLateness" on Direct, "droppedDueToLateness"
-   * in runners-core, which Flink uses).
+   * under names that differ by runner and transform: "DroppedDueToLateness" on Direct and
+   * "droppedDueToLateness" in runners-core for windowed grouping, "StatefulParDoDropped" for a stateful
+   * DoFn's expired windows.
    */
   public static long droppedDueToLateness(PipelineResult result) {
-    return counter(result, "DroppedDueToLateness") + counter(result, "droppedDueToLateness");
+    return counter(result, "DroppedDueToLateness") + counter(result, "droppedDueToLateness")
+        + counter(result, "StatefulParDoDropped");
   }
 
   /** Cancels quietly; a job that has already ended is fine. */
