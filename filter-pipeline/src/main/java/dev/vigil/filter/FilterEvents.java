@@ -7,6 +7,7 @@ import dev.vigil.core.nearline.ActivityFilter;
 import dev.vigil.core.rules.FilterDecision;
 import dev.vigil.core.rules.FilterRules;
 import dev.vigil.platform.deadletter.DeadLetters;
+import dev.vigil.platform.metrics.BundleCounter;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.ExtractedActivity;
@@ -14,8 +15,6 @@ import dev.vigil.schemas.v1.RawRecord;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -57,12 +56,10 @@ public final class FilterEvents extends PTransform<PCollection<RawRecord>, PColl
     private final FilterRules rules;
     private final EventTimeBounds bounds;
     private transient ActivityFilter filter;
-    private transient Map<FilterDecision, Counter> decisionCounters;
-    private transient Map<DeadLetterReason, Counter> deadLetterCounters;
-    private transient Counter validCounter;
-    private transient Counter extractedCounter;
-    private transient long[] decisions;
-    private transient long[] deadLetters;
+    private transient Map<FilterDecision, BundleCounter> decisions;
+    private transient Map<DeadLetterReason, BundleCounter> deadLetters;
+    private transient BundleCounter valid;
+    private transient BundleCounter extracted;
 
     FilterFn(FilterRules rules, EventTimeBounds bounds) {
       this.rules = rules;
@@ -73,20 +70,18 @@ public final class FilterEvents extends PTransform<PCollection<RawRecord>, PColl
     public void setup() {
       // The Yauaa analyzer is built once per JVM and shared by every DoFn instance.
       filter = new ActivityFilter(rules, new ActivityExtractor(UserAgentClassifier.shared()), bounds);
-      decisionCounters = new EnumMap<>(FilterDecision.class);
+      decisions = new EnumMap<>(FilterDecision.class);
       for (FilterDecision d : FilterDecision.values()) {
-        decisionCounters.put(d, Metrics.counter(FilterMetrics.NAMESPACE, d.metricName()));
+        decisions.put(d, new BundleCounter(FilterMetrics.NAMESPACE, d.metricName()));
       }
-      deadLetterCounters = new EnumMap<>(DeadLetterReason.class);
+      deadLetters = new EnumMap<>(DeadLetterReason.class);
       for (DeadLetterReason r : DeadLetterReason.values()) {
         if (r != DeadLetterReason.UNRECOGNIZED) {
-          deadLetterCounters.put(r, Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.deadLetters(r)));
+          deadLetters.put(r, new BundleCounter(FilterMetrics.NAMESPACE, FilterMetrics.deadLetters(r)));
         }
       }
-      validCounter = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.PARSED_VALID);
-      extractedCounter = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.EXTRACTED);
-      decisions = new long[FilterDecision.values().length];
-      deadLetters = new long[DeadLetterReason.values().length];
+      valid = new BundleCounter(FilterMetrics.NAMESPACE, FilterMetrics.PARSED_VALID);
+      extracted = new BundleCounter(FilterMetrics.NAMESPACE, FilterMetrics.EXTRACTED);
     }
 
     @ProcessElement
@@ -94,39 +89,25 @@ public final class FilterEvents extends PTransform<PCollection<RawRecord>, PColl
       ActivityFilter.Outcome outcome = filter.process(record.getHasValue() ? record.getValue().toByteArray() : null,
           record.getKafkaTimestampMs(), System.currentTimeMillis());
       if (outcome instanceof ActivityFilter.Kept k) {
-        decisions[FilterDecision.KEEP.ordinal()]++;
+        decisions.get(FilterDecision.KEEP).inc();
+        valid.inc();
+        extracted.inc();
         out.get(EXTRACTED).output(k.event());
       } else if (outcome instanceof ActivityFilter.Dropped d) {
-        decisions[d.decision().ordinal()]++;
+        decisions.get(d.decision()).inc();
+        valid.inc();
       } else if (outcome instanceof ActivityFilter.Rejected r) {
-        deadLetters[r.reason().ordinal()]++;
+        deadLetters.get(r.reason()).inc();
         out.get(DEAD_LETTERS).output(DeadLetters.of(record, r.reason(), r.detail(), REJECTED_BY));
       }
     }
 
     @FinishBundle
     public void finishBundle() {
-      if (decisions[FilterDecision.KEEP.ordinal()] > 0) {
-        extractedCounter.inc(decisions[FilterDecision.KEEP.ordinal()]);
-      }
-      long valid = 0;
-      for (FilterDecision d : FilterDecision.values()) {
-        valid += decisions[d.ordinal()];
-        if (decisions[d.ordinal()] > 0) {
-          decisionCounters.get(d).inc(decisions[d.ordinal()]);
-          decisions[d.ordinal()] = 0;
-        }
-      }
-      if (valid > 0) {
-        validCounter.inc(valid);
-      }
-      for (Map.Entry<DeadLetterReason, Counter> e : deadLetterCounters.entrySet()) {
-        int i = e.getKey().ordinal();
-        if (deadLetters[i] > 0) {
-          e.getValue().inc(deadLetters[i]);
-          deadLetters[i] = 0;
-        }
-      }
+      decisions.values().forEach(BundleCounter::flush);
+      deadLetters.values().forEach(BundleCounter::flush);
+      valid.flush();
+      extracted.flush();
     }
   }
 }

@@ -3,13 +3,13 @@ package dev.vigil.filter;
 import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.aggregate.ShortWindowPanes;
 import dev.vigil.platform.aggregate.ShortWindowPanesCoder;
+import dev.vigil.platform.metrics.BundleCounter;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.PaneTiming;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -94,21 +94,13 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     @TimerId("latePane")
     private final TimerSpec latePaneSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-    private final Counter emittedCounter = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED);
-    private final Counter lateCounter = Metrics.counter(FilterMetrics.NAMESPACE, FilterMetrics.LATE_PARTIALS);
+    private final BundleCounter emitted = new BundleCounter(FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED);
+    private final BundleCounter late = new BundleCounter(FilterMetrics.NAMESPACE, FilterMetrics.LATE_PARTIALS);
     private final Distribution eventsPerPartial = Metrics.distribution(FilterMetrics.NAMESPACE, FilterMetrics.EVENTS_PER_PARTIAL);
-    private transient long emitted;
-    private transient long late;
 
     PanesFn(int sketchK, Duration lateFiringDelay) {
       this.sketchK = sketchK;
       this.lateFiringDelay = lateFiringDelay;
-    }
-
-    @StartBundle
-    public void startBundle() {
-      emitted = 0;
-      late = 0;
     }
 
     @ProcessElement
@@ -151,8 +143,10 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
       if (pane == null) {
         return;
       }
-      emitted++;
-      late += timing == PaneTiming.PANE_LATE ? 1 : 0;
+      emitted.inc();
+      if (timing == PaneTiming.PANE_LATE) {
+        late.inc();
+      }
       eventsPerPartial.update(pane.eventCount());
       out.output(pane.toPartial()
           .setWindowStartMs(window.start().getMillis())
@@ -165,12 +159,8 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
 
     @FinishBundle
     public void finishBundle() {
-      if (emitted > 0) {
-        emittedCounter.inc(emitted);
-      }
-      if (late > 0) {
-        lateCounter.inc(late);
-      }
+      emitted.flush();
+      late.flush();
     }
   }
 }

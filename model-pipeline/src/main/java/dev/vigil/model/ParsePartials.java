@@ -2,13 +2,12 @@ package dev.vigil.model;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vigil.platform.deadletter.DeadLetters;
+import dev.vigil.platform.metrics.BundleCounter;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -31,7 +30,12 @@ public final class ParsePartials extends PTransform<PCollection<RawRecord>, PCol
   }
 
   static final class DecodeFn extends DoFn<RawRecord, MemberActivityPartial> {
-    private final Counter read = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ);
+    private final BundleCounter read = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ);
+
+    @FinishBundle
+    public void finishBundle() {
+      read.flush();
+    }
 
     @ProcessElement
     public void process(@Element RawRecord record, MultiOutputReceiver out) {

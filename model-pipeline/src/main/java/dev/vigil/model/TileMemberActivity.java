@@ -5,6 +5,7 @@ import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.core.tiles.MemberTimeline;
 import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.platform.deadletter.DeadLetters;
+import dev.vigil.platform.metrics.BundleCounter;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -14,8 +15,6 @@ import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -124,29 +123,17 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
     @TimerId("flush")
     private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-    private final Counter onTimeCounter = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_ON_TIME);
-    private final Counter lateCounter = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_LATE);
-    private final Counter tooLateCounter = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_TOO_LATE);
-    private final Counter rowsCounter = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.FEATURE_ROWS);
-    private final Counter expiredCounter = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.TIMELINES_EXPIRED);
-
-    // Counted per bundle: one metric update per bundle instead of per element.
-    private transient long onTime;
-    private transient long late;
-    private transient long tooLate;
-    private transient long rows;
-    private transient long expired;
+    private final BundleCounter onTime = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_ON_TIME);
+    private final BundleCounter late = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_LATE);
+    private final BundleCounter tooLate = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_TOO_LATE);
+    private final BundleCounter rows = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.FEATURE_ROWS);
+    private final BundleCounter expired = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.TIMELINES_EXPIRED);
 
     TimelineFn(TileLayout layout, Duration earlyFiringDelay, long allowedLatenessMs) {
       this.layout = layout;
       this.earlyFiringDelay = earlyFiringDelay;
       this.allowedLatenessMs = allowedLatenessMs;
       this.timelineSpec = StateSpecs.value(new MemberTimelineCoder(layout, allowedLatenessMs));
-    }
-
-    @StartBundle
-    public void startBundle() {
-      onTime = late = tooLate = rows = expired = 0;
     }
 
     @ProcessElement
@@ -163,15 +150,15 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
       MemberTimeline.Admission admission = timeline.admit(partial.getWindowStartMs(), MemberActivityAggregate.fromPartial(partial));
       switch (admission) {
         case TOO_LATE -> {
-          tooLate++;
+          tooLate.inc();
           out.get(DEAD_LETTERS).output(DeadLetters.ofMessage(partial.toByteArray(), DeadLetterReason.LATE_BEYOND_ALLOWED_LATENESS,
               "partial of window starting " + Instant.ofEpochMilli(partial.getWindowStartMs()) + " arrived after member "
                   + element.getKey() + "'s results had reached " + Instant.ofEpochMilli(timeline.horizonMs())
                   + ", more than the allowed lateness of " + allowedLatenessMs + " ms", REJECTED_BY));
           return;
         }
-        case ON_TIME -> onTime++;
-        case LATE -> late++;
+        case ON_TIME -> onTime.inc();
+        case LATE -> late.inc();
       }
       long next = timeline.nextEventTimeMs();
       Long timerAt = eventTimerAt.read();
@@ -209,7 +196,7 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
         emit(member, row, out);
       }
       if (timeline.isExpiredAt(now)) {
-        expired++;
+        expired.inc();
         timelineState.clear();
         eventTimerAt.clear();
         flushScheduled.clear();
@@ -243,24 +230,18 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
 
     private void emit(long member, MemberTimeline.Row row, MultiOutputReceiver out) {
       if (row != null) {
-        rows++;
+        rows.inc();
         out.get(ROWS).output(toProto(member, row));
       }
     }
 
     @FinishBundle
     public void finishBundle() {
-      inc(onTimeCounter, onTime);
-      inc(lateCounter, late);
-      inc(tooLateCounter, tooLate);
-      inc(rowsCounter, rows);
-      inc(expiredCounter, expired);
-    }
-
-    private static void inc(Counter counter, long n) {
-      if (n > 0) {
-        counter.inc(n);
-      }
+      onTime.flush();
+      late.flush();
+      tooLate.flush();
+      rows.flush();
+      expired.flush();
     }
   }
 }

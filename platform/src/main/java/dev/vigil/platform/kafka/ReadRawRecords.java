@@ -2,6 +2,7 @@ package dev.vigil.platform.kafka;
 
 import com.google.protobuf.ByteString;
 import dev.vigil.core.extract.EventTimeBounds;
+import dev.vigil.platform.metrics.BundleCounter;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
@@ -9,8 +10,6 @@ import java.util.Map;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -78,24 +77,16 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
   }
 
   static final class ToRawRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, RawRecord> {
-    private final Counter read = Metrics.counter("vigil.source", "records_read");
-    private transient long readInBundle;
-
-    @StartBundle
-    public void startBundle() {
-      readInBundle = 0;
-    }
+    private final BundleCounter read = new BundleCounter("vigil.source", "records_read");
 
     @FinishBundle
     public void finishBundle() {
-      if (readInBundle > 0) {
-        read.inc(readInBundle); // once per bundle: a metric update per record costs more than the record
-      }
+      read.flush();
     }
 
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> r, OutputReceiver<RawRecord> out) {
-      readInBundle++;
+      read.inc();
       byte[] key = r.getKV().getKey();
       byte[] value = r.getKV().getValue();
       out.output(RawRecord.newBuilder()
