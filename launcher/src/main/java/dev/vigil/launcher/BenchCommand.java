@@ -3,6 +3,7 @@ package dev.vigil.launcher;
 import dev.vigil.loadtest.bench.FilterThroughputBenchmark;
 import dev.vigil.loadtest.bench.ModelThroughputBenchmark;
 import dev.vigil.loadtest.bench.ScoringThroughputBenchmark;
+import dev.vigil.loadtest.bench.SketchBenchmark;
 import dev.vigil.loadtest.bench.StoreBenchmark;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
-    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class, BenchCommand.StoreReads.class})
+    subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class, BenchCommand.StoreReads.class,
+        BenchCommand.Sketches.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -129,6 +131,29 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException("--records, --rows, --seconds, --client-threads and --batch-keys must be >= 1");
       }
       StoreBenchmark.run(records, rows, seconds, clientThreads, batchKeys);
+      return 0;
+    }
+  }
+
+  @Command(name = "sketches", mixinStandardHelpOptions = true, description = {
+      "Core's KMV distinct-count sketch against Apache DataSketches' Theta sketch on the model job's tile merges:",
+      "windows merged per second from serialized tile sketches, accuracy against exact counts, bytes per sketch."})
+  static final class Sketches implements Callable<Integer> {
+    @Option(names = "--tiles", defaultValue = "2000", description = "Tile sketches (default: ${DEFAULT-VALUE})")
+    int tiles;
+
+    @Option(names = "--window-tiles", defaultValue = "25", description = "Tiles merged per window (default: ${DEFAULT-VALUE})")
+    int windowTiles;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds after a warm-up round (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Override
+    public Integer call() {
+      if (rounds < 1) {
+        throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+      }
+      SketchBenchmark.run(tiles, windowTiles, rounds);
       return 0;
     }
   }

@@ -76,9 +76,36 @@ public final class DistinctCountSketch {
       k = other.k;
       size = Math.min(size, k);
     }
-    for (int i = 0; i < other.size; i++) {
-      addHash(other.hashes[i]);
+    if (other.size == 0) {
+      return;
     }
+    // Both lists are sorted (unsigned): one linear merge keeping the k smallest distinct hashes, instead
+    // of a binary search and an array shift per incoming hash.
+    long[] merged = new long[Math.min(k, size + other.size)];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (n < merged.length && (i < size || j < other.size)) {
+      long next;
+      if (j >= other.size) {
+        next = hashes[i++];
+      } else if (i >= size) {
+        next = other.hashes[j++];
+      } else {
+        int cmp = Long.compareUnsigned(hashes[i], other.hashes[j]);
+        if (cmp < 0) {
+          next = hashes[i++];
+        } else if (cmp > 0) {
+          next = other.hashes[j++];
+        } else {
+          next = hashes[i++];
+          j++;
+        }
+      }
+      merged[n++] = next;
+    }
+    hashes = merged;
+    size = n;
   }
 
   /** Distinct values seen: exact below {@code k}, otherwise the KMV estimate {@code (k-1)/kth}. */
