@@ -82,9 +82,10 @@ final class TrainCommand implements Callable<Integer> {
     LabelledFeatureRows.Settings heldOut = new LabelledFeatureRows.Settings(evalSeed == null ? seed + 1 : evalSeed,
         members * 3 / 2, Math.min(1.0, abusiveFraction * 2), eventsPerSecond * 3 / 2, 20, windows);
     System.out.println("train: evaluating on " + heldOut.describe());
-    double threshold = report.bundle().policy().thresholds().stream().mapToDouble(t -> t.minScore()).min().orElse(0.5);
     try (BundleScorer scorer = report.bundle().newScorer()) {
-      System.out.print(HeldOutEvaluation.evaluate(scorer, LabelledFeatureRows.generateLabelled(heldOut), threshold).describe());
+      // Judged at the threshold the trainer measured its own split at (the lowest action's).
+      System.out.print(HeldOutEvaluation.evaluate(scorer, LabelledFeatureRows.generateLabelled(heldOut),
+          report.metrics().threshold()).describe());
     }
     return 0;
   }

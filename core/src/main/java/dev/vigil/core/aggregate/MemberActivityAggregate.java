@@ -54,11 +54,6 @@ public final class MemberActivityAggregate {
     return new MemberActivityAggregate(Integer.MAX_VALUE);
   }
 
-  /** A copy that shares nothing with this aggregate. */
-  public MemberActivityAggregate copy() {
-    return mergeTarget().merge(this);
-  }
-
   /** Size k of the distinct-count sketches (the smallest merged in). */
   public int sketchK() {
     return targets.k();

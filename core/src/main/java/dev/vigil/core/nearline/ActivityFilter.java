@@ -55,7 +55,11 @@ public final class ActivityFilter {
     if (parsed instanceof ParsedActivity.Rejected r) {
       return new Rejected(r.reason(), r.detail());
     }
-    ActivityEvent event = ((ParsedActivity.Valid) parsed).event();
+    return process(((ParsedActivity.Valid) parsed).event(), recordTimeMs, nowMs);
+  }
+
+  /** The step after parsing, for an event that is already decoded. */
+  public Outcome process(ActivityEvent event, long recordTimeMs, long nowMs) {
     String refusal = bounds.refusal(event.getTimestampMs(), recordTimeMs, nowMs);
     if (refusal != null) {
       return new Rejected(DeadLetterReason.EVENT_TIME_OUT_OF_RANGE, refusal);
@@ -71,9 +75,12 @@ public final class ActivityFilter {
     }
   }
 
-  /** The extracted event, or null when the rules drop it. */
+  /**
+   * The extracted event of a generated event taken at its own time (the trainer's and the benchmarks'
+   * history), or null when the step rejects or drops it.
+   */
   public ExtractedActivity apply(ActivityEvent event) {
-    return rules.evaluate(event).keeps() ? extractor.extract(event) : null;
+    return process(event, event.getTimestampMs(), event.getTimestampMs()) instanceof Kept k ? k.event() : null;
   }
 
   /** The extracted event, or null when the record is rejected or the rules drop it. */

@@ -65,17 +65,6 @@ public final class MemberTiles {
     return out;
   }
 
-  /** Whether any tile of any level overlaps {@code [fromMs, toMs)}. */
-  public boolean hasActivityIn(long fromMs, long toMs) {
-    for (int level = 0; level < levels.size(); level++) {
-      Map.Entry<Long, MemberActivityAggregate> e = levels.get(level).lowerEntry(toMs);
-      if (e != null && e.getKey() + layout.levelMs(level) > fromMs) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Drops every tile that ends at or before {@code timeMs}. */
   public void evictEndingBy(long timeMs) {
     for (int level = 0; level < levels.size(); level++) {
@@ -85,10 +74,6 @@ public final class MemberTiles {
         starts.remove();
       }
     }
-  }
-
-  public boolean isEmpty() {
-    return levels.stream().allMatch(TreeMap::isEmpty);
   }
 
   public int tileCount() {

@@ -32,7 +32,7 @@ public final class MemberTimeline {
   public enum Admission { ON_TIME, LATE, TOO_LATE }
 
   /** The features of one window of a row. */
-  public record WindowFeatures(WindowSpec spec, long startMs, long endMs, long lastEventMs, double[] values) {}
+  public record WindowFeatures(long startMs, long endMs, long lastEventMs, double[] values) {}
 
   /** One feature row: every window length as of one boundary. */
   public record Row(long asOfMs, long lastEventMs, PaneTiming timing, List<WindowFeatures> windows) {}
@@ -171,7 +171,7 @@ public final class MemberTimeline {
   }
 
   /** The row as of {@code asOfMs} computed from {@code tiles}: one entry per window of the layout. */
-  public static Row row(MemberTiles tiles, long asOfMs, PaneTiming timing) {
+  private static Row row(MemberTiles tiles, long asOfMs, PaneTiming timing) {
     List<WindowSpec> specs = tiles.layout().windows();
     List<MemberActivityAggregate> activity = tiles.windowsAsOf(asOfMs);
     List<WindowFeatures> windows = new ArrayList<>(specs.size());
@@ -181,7 +181,7 @@ public final class MemberTimeline {
       MemberActivityAggregate a = activity.get(i);
       long windowLast = a.eventCount() == 0 ? Long.MIN_VALUE : a.lastEventMs();
       lastEvent = Math.max(lastEvent, windowLast);
-      windows.add(new WindowFeatures(specs.get(i), start, asOfMs, windowLast, MemberFeatureVector.compute(a, start, asOfMs)));
+      windows.add(new WindowFeatures(start, asOfMs, windowLast, MemberFeatureVector.compute(a, start, asOfMs)));
     }
     return new Row(asOfMs, lastEvent, timing, List.copyOf(windows));
   }

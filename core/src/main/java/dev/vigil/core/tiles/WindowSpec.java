@@ -65,11 +65,6 @@ public record WindowSpec(long lengthMs, long periodMs) implements java.io.Serial
     return format(lengthMs) + "/" + format(periodMs);
   }
 
-  /** The length alone, e.g. {@code 10m}. */
-  public String lengthLabel() {
-    return format(lengthMs);
-  }
-
   static String format(long ms) {
     if (ms % 1_000 != 0) {
       return ms + "ms";

@@ -106,7 +106,7 @@ class MemberTimelineTest {
       long start = T0 + random.nextInt(40 * 12) * FILTER_WINDOW;
       MemberActivityAggregate a = activity(random, start, 3);
       MemberActivityAggregate b = activity(random, start, 4);
-      whole.add(new Partial(start, a.copy().merge(b)));
+      whole.add(new Partial(start, MemberActivityAggregate.mergeTarget().merge(a).merge(b)));
       split.add(new Partial(start, b));
       split.add(new Partial(start, a));
     }
