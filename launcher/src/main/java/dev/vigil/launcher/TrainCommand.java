@@ -13,12 +13,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = {
+@Command(name = "train", description = {
     "Train an abuse model (XGBoost trees, or a logistic regression exported as ONNX) on labelled feature rows",
     "from synthetic traffic with ground truth,",
     "report AUC / precision / recall on a held-out split, and write a model bundle.",
     "The shipped default bundle is exactly: vigil train --out scoring/src/main/resources/dev/vigil/scoring/default-bundle --version 1"})
 final class TrainCommand implements Callable<Integer> {
+  // Not mixinStandardHelpOptions: its -V/--version would shadow --version (the model version), and with it
+  // --help stopped working ("Missing required option: '--out'").
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
 
   @Option(names = "--out", required = true, description = "Bundle directory to write (must not hold a bundle already)")
   Path out;

@@ -104,6 +104,12 @@ class VigilCliTest {
   }
 
   @Test
+  void trainHelpListsItsOptions() {
+    assertThat(VigilCli.execute("train", "--help")).isZero();
+    assertThat(stdout()).contains("--out", "--version", "--windows", "--eval-seed");
+  }
+
+  @Test
   void trainRejectsAnOccupiedBundleDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Files.writeString(dir.resolve("manifest.json"), "{}");
     assertThat(VigilCli.execute("train", "--out", dir.toString())).isEqualTo(2);
