@@ -3,15 +3,16 @@ package dev.vigil.filter;
 import dev.vigil.core.extract.ActivityEventTime;
 import dev.vigil.core.rules.FilterRules;
 import dev.vigil.core.rules.FilterRulesLoader;
-import dev.vigil.platform.deadletter.DeadLetters;
-import dev.vigil.platform.kafka.ReadRawRecords;
+import dev.vigil.platform.deadletter.WriteDeadLetters;
+import dev.vigil.platform.io.RawActivitySource;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.schemas.v1.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -20,7 +21,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
@@ -50,17 +50,22 @@ public final class FilterPipeline {
   public static Pipeline create(FilterPipelineOptions options) {
     FilterRules rules = loadRules(options);
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<RawRecord> raw = pipeline.apply("ReadRawActivity",
-        ReadRawRecords.from(options, List.of(options.getInputTopic()), ActivityEventTime::millisOrMinusOne));
-    PCollectionTuple out = raw.apply("FilterActivity",
-        new FilterActivity(new FilterEvents(rules, KafkaPipelineOptions.eventTimeBounds(options)), PreAggregateMemberActivity.from(options)));
+    PCollectionTuple raw = pipeline.apply("ReadRawActivity",
+        RawActivitySource.kafka(options, options.getInputTopic(), ActivityEventTime::millisOrMinusOne));
+    PCollectionTuple out = raw.get(RawActivitySource.RECORDS).apply("FilterActivity", filterActivity(options, rules));
     out.get(FilterActivity.PARTIALS)
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
         .apply("WriteFilteredActivity", WriteKeyedRecords.to(options.getBootstrapServers(), options.getOutputTopic()));
-    out.get(FilterActivity.DEAD_LETTERS)
-        .apply("KeyDeadLetters", DeadLetters.toKeyedBytes())
-        .apply("WriteDeadLetters", WriteKeyedRecords.to(options.getBootstrapServers(), options.getDeadLetterTopic()));
+    List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));
+    deadLetters.add(out.get(FilterActivity.DEAD_LETTERS));
+    WriteDeadLetters.all(deadLetters)
+        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(options.getBootstrapServers(), options.getDeadLetterTopic()));
     return pipeline;
+  }
+
+  /** The filter job's whole logic with the options' settings: the same in the streaming job and a replay. */
+  public static FilterActivity filterActivity(FilterPipelineOptions options, FilterRules rules) {
+    return new FilterActivity(new FilterEvents(rules, KafkaPipelineOptions.eventTimeBounds(options)), PreAggregateMemberActivity.from(options));
   }
 
   /** Key: member id as a decimal string (the same convention as the raw topic); value: the partial. */

@@ -1,8 +1,7 @@
 package dev.vigil.model;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -63,10 +62,6 @@ public final class FanOutScores extends PTransform<PCollection<AbuseScore>, PDon
   }
 
   static String json(AbuseScore score) {
-    try {
-      return JsonFormat.printer().omittingInsignificantWhitespace().print(score);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonLines.print(score);
   }
 }

@@ -1,20 +1,14 @@
 package dev.vigil.model;
 
-import dev.vigil.platform.deadletter.DeadLetters;
-import dev.vigil.platform.kafka.ReadRawRecords;
-import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.deadletter.WriteDeadLetters;
+import dev.vigil.platform.io.RawActivitySource;
 import dev.vigil.platform.runner.StreamingJobDefaults;
-import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
@@ -47,16 +41,12 @@ public final class ModelPipeline {
   public static Pipeline create(ModelPipelineOptions options) {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",
-        ReadRawRecords.from(options, List.of(options.getFilteredTopic()), ModelPipeline::partialEventTime));
+        RawActivitySource.kafka(options, options.getFilteredTopic(), ModelPipeline::partialEventTime)).get(RawActivitySource.RECORDS);
     PCollectionTuple parsed = raw.apply("ParsePartials", new ParsePartials());
-    PCollectionTuple tiled = parsed.get(ParsePartials.PARTIALS).apply("TileMemberActivity", TileMemberActivity.from(options));
-    PCollection<AbuseScore> scores = tiled.get(TileMemberActivity.ROWS).apply("ScoreMemberRows", ScoreMemberRows.from(options));
-    scores.apply("FanOutScores", new FanOutScores(options));
-    PCollectionList.of(parsed.get(ParsePartials.DEAD_LETTERS)).and(tiled.get(TileMemberActivity.DEAD_LETTERS))
-        .apply("CollectDeadLetters", Flatten.pCollections())
-        .setCoder(ProtoCoder.of(DeadLetter.class))
-        .apply("KeyDeadLetters", DeadLetters.toKeyedBytes())
-        .apply("WriteDeadLetters", WriteKeyedRecords.to(options.getBootstrapServers(), options.getDeadLetterTopic()));
+    PCollectionTuple scored = parsed.get(ParsePartials.PARTIALS).apply("ScoreMemberActivity", ScoreMemberActivity.from(options));
+    scored.get(ScoreMemberActivity.SCORES).apply("FanOutScores", new FanOutScores(options));
+    WriteDeadLetters.all(List.of(parsed.get(ParsePartials.DEAD_LETTERS), scored.get(ScoreMemberActivity.DEAD_LETTERS)))
+        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(options.getBootstrapServers(), options.getDeadLetterTopic()));
     return pipeline;
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.loadtest.bench;
 
+import dev.vigil.core.console.ProgressLine;
 import java.lang.management.ManagementFactory;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,30 +16,14 @@ final class BenchSupport {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static long lastProgressNanos;
-
   /** A progress line rewritten in place on a terminal, at most once a second. */
-  static synchronized void progress(String line) {
-    long now = System.nanoTime();
-    if (now - lastProgressNanos < 1_000_000_000L) {
-      return;
-    }
-    lastProgressNanos = now;
-    if (System.console() != null) {
-      System.out.print("\r" + line + "\u001b[K");
-      System.out.flush();
-    } else {
-      System.out.println(line);
-    }
+  static void progress(String line) {
+    ProgressLine.show(line);
   }
 
   /** Ends a progress line. */
-  static synchronized void progressDone() {
-    if (System.console() != null && lastProgressNanos != 0) {
-      System.out.print("\r\u001b[K");
-      System.out.flush();
-    }
-    lastProgressNanos = 0;
+  static void progressDone() {
+    ProgressLine.done();
   }
 
   /** Deletes a benchmark's temporary directory, best effort. */

@@ -1,6 +1,6 @@
 package dev.vigil.loadtest.bench;
 
-import com.google.protobuf.util.JsonFormat;
+import dev.vigil.schemas.JsonLines;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.Action;
@@ -232,10 +232,9 @@ public final class StoreBenchmark {
 
   private static void writeDataset(Path dir, int rows) throws Exception {
     Files.createDirectories(dir);
-    JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
     try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("part-00000.jsonl"), StandardCharsets.UTF_8)) {
       for (long m = 1; m <= rows; m++) {
-        out.write(printer.print(score(m, ThreadLocalRandom.current().nextDouble(), "batch")));
+        out.write(JsonLines.print(score(m, ThreadLocalRandom.current().nextDouble(), "batch")));
         out.newLine();
       }
     }

@@ -1,7 +1,6 @@
 package dev.vigil.store.push;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
+import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.store.MemberKeys;
 import dev.vigil.store.StoredValues;
@@ -114,7 +113,6 @@ public final class PushDataset {
   private static void submit(ExecutorService parsers, Deque<Future<ParsedChunk>> inFlight, Path file, long firstLine,
       List<String> lines, long cutoffMs) {
     inFlight.addLast(parsers.submit(() -> {
-      JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
       long[] members = new long[lines.size()];
       byte[][] values = new byte[lines.size()][];
       int n = 0;
@@ -123,7 +121,7 @@ public final class PushDataset {
         if (line.isBlank()) {
           continue;
         }
-        AbuseScore score = parse(parser, line, file, firstLine + i);
+        AbuseScore score = parse(line, file, firstLine + i);
         long updatedAt = score.getProcessingTimeMs() > 0 ? score.getProcessingTimeMs() : cutoffMs;
         members[n] = score.getMemberId();
         values[n++] = StoredValues.encode(updatedAt, score.toByteArray());
@@ -150,12 +148,12 @@ public final class PushDataset {
     progress.rowsRead.add(chunk.members().length);
   }
 
-  private static AbuseScore parse(JsonFormat.Parser parser, String line, Path file, long lineNumber) {
+  private static AbuseScore parse(String line, Path file, long lineNumber) {
     AbuseScore.Builder builder = AbuseScore.newBuilder();
     try {
-      parser.merge(line, builder);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new IllegalArgumentException(file + ":" + lineNumber + ": not an AbuseScore JSON line: " + e.getMessage());
+      JsonLines.parse(line, builder);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage());
     }
     if (builder.getMemberId() == 0) {
       throw new IllegalArgumentException(file + ":" + lineNumber + ": memberId is missing");

@@ -1,0 +1,42 @@
+package dev.vigil.replay;
+
+import dev.vigil.core.extract.ActivityEventTime;
+import dev.vigil.platform.archive.WriteArchive;
+import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.runner.StreamingJobDefaults;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+
+/**
+ * The archiving job: {@code vigil.activity.raw} -> hourly Parquet files with offset manifests
+ * ({@link WriteArchive}), streaming, stamped with the same event time as the filter job's records, so a
+ * replay of the archive sees what the filter saw. Its own consumer group: it reads beside the filter.
+ */
+public final class ArchivePipeline {
+  private ArchivePipeline() {}
+
+  public static ArchivePipelineOptions parseOptions(String[] args) {
+    PipelineOptionsFactory.register(ArchivePipelineOptions.class);
+    ArchivePipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ArchivePipelineOptions.class);
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--consumerGroup"))) {
+      options.setConsumerGroup(ArchivePipelineOptions.DEFAULT_CONSUMER_GROUP);
+    }
+    ArchivePipelineOptions.validate(options);
+    StreamingJobDefaults.apply(options, args);
+    return options;
+  }
+
+  public static Pipeline create(ArchivePipelineOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply("ReadRawActivity", RawActivitySource.kafka(options, options.getInputTopic(), ActivityEventTime::millisOrMinusOne))
+        .get(RawActivitySource.RECORDS)
+        .apply("WriteArchive", new WriteArchive(Path.of(options.getArchive()).toAbsolutePath().toString(),
+            Duration.standardMinutes(options.getArchiveAllowedLatenessMinutes()),
+            Duration.millis(options.getArchiveLateFiringDelayMs()), options.getArchiveShards()));
+    return pipeline;
+  }
+}

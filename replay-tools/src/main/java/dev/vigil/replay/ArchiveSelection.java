@@ -1,0 +1,46 @@
+package dev.vigil.replay;
+
+import dev.vigil.archive.ArchiveLayout;
+import dev.vigil.archive.ArchiveManifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The archive files a period needs, found through their manifests: a data file counts only once its
+ * manifest exists (the archiving job writes the manifest after the file is complete).
+ */
+public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManifest> manifests, List<String> dataFiles) {
+
+  /** Throws IllegalArgumentException with one line when the period has no archive at all. */
+  public static ArchiveSelection of(Path root, ReplayPeriod period) {
+    if (!java.nio.file.Files.isDirectory(root)) {
+      throw new IllegalArgumentException("archive " + root + " does not exist (start one with ./vigil archive --archive=" + root + ")");
+    }
+    List<ArchiveManifest> manifests = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    for (Path manifestPath : ArchiveLayout.manifests(root, period.fromMs(), period.toMs())) {
+      ArchiveManifest manifest = ArchiveManifest.read(manifestPath);
+      if (manifest.records() == 0 || manifest.maxEventTimeMs() < period.fromMs() || manifest.minEventTimeMs() >= period.toMs()) {
+        continue;
+      }
+      manifests.add(manifest);
+      files.add(manifestPath.resolveSibling(manifest.file()).toAbsolutePath().toString());
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no archived records in " + period + " under " + root);
+    }
+    return new ArchiveSelection(root, period, List.copyOf(manifests), List.copyOf(files));
+  }
+
+  /** Records in the selected files (some may lie outside the period, in its first and last hour). */
+  public long records() {
+    return manifests.stream().mapToLong(ArchiveManifest::records).sum();
+  }
+
+  /** The highest archived offset per {@code topic-partition} among the selected files. */
+  public Map<String, Long> lastOffsets() {
+    return ArchiveManifest.lastOffsets(manifests);
+  }
+}

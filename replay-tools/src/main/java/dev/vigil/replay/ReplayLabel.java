@@ -1,0 +1,122 @@
+package dev.vigil.replay;
+
+import dev.vigil.core.console.ProgressLine;
+import dev.vigil.filter.FilterActivity;
+import dev.vigil.filter.FilterPipeline;
+import dev.vigil.model.FanOutScores;
+import dev.vigil.model.ScoreMemberActivity;
+import dev.vigil.platform.archive.ReadArchive;
+import dev.vigil.platform.deadletter.WriteDeadLetters;
+import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.schemas.v1.DeadLetter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * {@code replay label}: the filter and model jobs' transforms, in one batch pipeline, over an archived
+ * period. Writes every verdict as JSON lines under {@code OUT/verdicts/} (the model job's offline form),
+ * dead letters under {@code OUT/deadletters/}, and a summary ({@link ReplaySummary}).
+ */
+public final class ReplayLabel {
+  public static final String VERDICTS = "verdicts";
+  public static final String DEAD_LETTERS = "deadletters";
+
+  private ReplayLabel() {}
+
+  /**
+   * Beam options of a replay: the streaming jobs' flags with their defaults, in batch, without early rows
+   * (every row is final) and with offline verdict files as the only sink. {@code beamArgs} may override
+   * anything but the sinks.
+   */
+  public static ReplayPipelineOptions options(List<String> beamArgs, String modelDir, Path out) {
+    List<String> args = new ArrayList<>(beamArgs);
+    defaultFlag(args, "--runner", "FlinkRunner");
+    if (args.contains("--runner=FlinkRunner")) {
+      defaultFlag(args, "--flinkMaster", "[local]");
+      defaultFlag(args, "--fasterCopy", "true");
+    }
+    defaultFlag(args, "--streaming", "false");
+    defaultFlag(args, "--earlyFiringDelayMs", "0");
+    defaultFlag(args, "--modelCheckSeconds", "0");
+    args.add("--writeScores=false");
+    args.add("--writeStore=false");
+    args.add("--offlineOutput=" + out.resolve(VERDICTS).resolve(VERDICTS).toAbsolutePath());
+    if (modelDir != null) {
+      args.add("--modelDir=" + modelDir);
+    }
+    PipelineOptionsFactory.register(ReplayPipelineOptions.class);
+    ReplayPipelineOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation()
+        .as(ReplayPipelineOptions.class);
+    ReplayPipelineOptions.validate(options);
+    return options;
+  }
+
+  private static void defaultFlag(List<String> args, String flag, String value) {
+    if (args.stream().noneMatch(a -> a.equals(flag) || a.startsWith(flag + "="))) {
+      args.add(flag + "=" + value);
+    }
+  }
+
+  /** The replay graph over {@code selection}; verdicts and dead letters land under {@code out}. */
+  public static Pipeline create(ReplayPipelineOptions options, ArchiveSelection selection, Path out) {
+    Pipeline pipeline = Pipeline.create(options);
+    ReplayPeriod period = selection.period();
+    PCollectionTuple raw = pipeline.apply("ReadRawActivity", RawActivitySource.archive(selection.dataFiles(), period.fromMs(), period.toMs()));
+    PCollectionTuple filtered = raw.get(RawActivitySource.RECORDS)
+        .apply("FilterActivity", FilterPipeline.filterActivity(options, FilterPipeline.loadRules(options)));
+    PCollectionTuple scored = filtered.get(FilterActivity.PARTIALS).apply("ScoreMemberActivity", ScoreMemberActivity.from(options));
+    scored.get(ScoreMemberActivity.SCORES).apply("FanOutScores", new FanOutScores(options));
+    List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));
+    deadLetters.add(filtered.get(FilterActivity.DEAD_LETTERS));
+    deadLetters.add(scored.get(ScoreMemberActivity.DEAD_LETTERS));
+    WriteDeadLetters.all(deadLetters)
+        .apply("WriteDeadLetters", WriteDeadLetters.toFiles(out.resolve(DEAD_LETTERS).resolve(DEAD_LETTERS).toAbsolutePath().toString()));
+    return pipeline;
+  }
+
+  /** Runs the replay to the end with a progress line, then summarises (and compares with {@code compare}, if given). */
+  public static ReplaySummary run(ReplayPipelineOptions options, ArchiveSelection selection, Path out, Path compare) {
+    long total = selection.records();
+    long startNanos = System.nanoTime();
+    long readBefore = ReadArchive.recordsReadInThisJvm();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "replay-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleAtFixedRate(() -> ProgressLine.show(progress(ReadArchive.recordsReadInThisJvm() - readBefore, total,
+        System.nanoTime() - startNanos)), 1, 1, TimeUnit.SECONDS);
+    try {
+      PipelineResult.State state = create(options, selection, out).run().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("replay ended " + state);
+      }
+    } finally {
+      ticker.shutdownNow();
+      ProgressLine.done();
+    }
+    ReplaySummary summary = ReplaySummary.of(out.resolve(VERDICTS), selection.period());
+    if (compare != null) {
+      summary = summary.comparedWith(ReplaySummary.of(compare.resolve(VERDICTS), selection.period()));
+    }
+    summary.write(out.resolve("summary.json"));
+    return summary;
+  }
+
+  static String progress(long read, long total, long elapsedNanos) {
+    double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
+    double rate = read / seconds;
+    double percent = total == 0 ? 100 : Math.min(100.0, 100.0 * read / total);
+    String eta = rate <= 0 || read >= total ? "-" : Math.round((total - read) / rate) + " s";
+    return String.format("replay: %,d events read (%.1f%% of %,d archived), %,.0f events/s, ETA %s", read, percent, total, rate, eta);
+  }
+}
