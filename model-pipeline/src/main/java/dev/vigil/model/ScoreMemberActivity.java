@@ -5,6 +5,8 @@ import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 
@@ -31,7 +33,10 @@ public final class ScoreMemberActivity extends PTransform<PCollection<MemberActi
 
   @Override
   public PCollectionTuple expand(PCollection<MemberActivityPartial> partials) {
-    PCollectionTuple tiled = partials.apply("TileMemberActivity", tiles);
+    // Timelines live in the global window; partials straight from the filter (a replay) arrive in its short windows.
+    PCollectionTuple tiled = partials
+        .apply("GlobalWindow", Window.into(new GlobalWindows()))
+        .apply("TileMemberActivity", tiles);
     PCollection<AbuseScore> scores = tiled.get(TileMemberActivity.ROWS).apply("ScoreMemberRows", scoring);
     return PCollectionTuple.of(SCORES, scores).and(DEAD_LETTERS, tiled.get(TileMemberActivity.DEAD_LETTERS));
   }

@@ -3,7 +3,10 @@ package dev.vigil.platform.deadletter;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.DeadLetter;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -45,7 +48,13 @@ public final class WriteDeadLetters extends PTransform<PCollectionList<DeadLette
 
   @Override
   public PDone expand(PCollectionList<DeadLetter> inputs) {
-    PCollection<DeadLetter> letters = inputs.apply("CollectDeadLetters", Flatten.pCollections()).setCoder(ProtoCoder.of(DeadLetter.class));
+    // Steps reject records inside their own windows; the sink does not care, so all go to the global window.
+    List<PCollection<DeadLetter>> global = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      global.add(inputs.get(i).apply("GlobalWindow" + i, Window.into(new GlobalWindows())));
+    }
+    PCollection<DeadLetter> letters = PCollectionList.of(global).apply("CollectDeadLetters", Flatten.pCollections())
+        .setCoder(ProtoCoder.of(DeadLetter.class));
     if (filePrefix != null) {
       letters
           .apply("ToJsonLines", MapElements.into(TypeDescriptors.strings()).via((DeadLetter d) -> JsonLines.print(d)))

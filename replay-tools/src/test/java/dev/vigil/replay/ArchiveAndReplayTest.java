@@ -1,0 +1,168 @@
+package dev.vigil.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.vigil.archive.ArchiveFiles;
+import dev.vigil.archive.ArchiveLayout;
+import dev.vigil.archive.ArchiveManifest;
+import dev.vigil.platform.archive.WriteArchive;
+import dev.vigil.schemas.JsonLines;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.DeadLetter;
+import dev.vigil.schemas.v1.DeadLetterReason;
+import dev.vigil.schemas.v1.EventType;
+import dev.vigil.schemas.v1.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The archive's contract on DirectRunner, then a replay over it. */
+class ArchiveAndReplayTest {
+  private static final long START = Instant.parse("2026-11-30T10:00:00Z").getMillis();
+  private static final long SPAN = 3 * ArchiveLayout.HOUR_MS;
+  private static final int MEMBERS = 25;
+
+  /** Raw records over three hours on two partitions, arriving somewhat out of order, plus one undecodable value. */
+  private static List<TimestampedValue<RawRecord>> rawRecords() {
+    Random random = new Random(11);
+    List<TimestampedValue<RawRecord>> out = new ArrayList<>();
+    long[] next = new long[2];
+    EventType[] types = {EventType.PAGE_VIEW, EventType.PROFILE_VIEW, EventType.SEARCH, EventType.MESSAGE_SENT};
+    for (int i = 0; i < 3_000; i++) {
+      long ts = START + (long) i * SPAN / 3_000 - random.nextInt(120_000); // up to 2 min late, across hour ends too
+      ts = Math.max(START, ts);
+      long member = 1 + random.nextInt(MEMBERS);
+      ActivityEvent e = ActivityEvent.newBuilder().setEventId("e" + i).setMemberId(member).setType(types[random.nextInt(types.length)])
+          .setTimestampMs(ts).setIp("198.51.100." + member).setUserAgent("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
+          .setTargetId(random.nextInt(300)).setSessionId("s" + member).build();
+      int partition = (int) (member % 2);
+      out.add(TimestampedValue.of(raw(partition, next[partition]++, ts, e.toByteArray()), new Instant(ts)));
+    }
+    out.add(TimestampedValue.of(raw(0, next[0]++, START + 60_000, "garbage".getBytes(StandardCharsets.UTF_8)), new Instant(START + 60_000)));
+    return out;
+  }
+
+  private static RawRecord raw(int partition, long offset, long ts, byte[] value) {
+    return RawRecord.newBuilder().setTopic("raw").setPartition(partition).setOffset(offset).setKafkaTimestampMs(ts)
+        .setKey(ByteString.copyFromUtf8("k")).setValue(ByteString.copyFrom(value)).setHasValue(true).build();
+  }
+
+  private static void archive(List<TimestampedValue<RawRecord>> records, Path root) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(Create.timestamped(records).withCoder(ProtoCoder.of(RawRecord.class)))
+        .apply(new WriteArchive(root.toString(), Duration.standardHours(1), Duration.ZERO, 2));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void eachHoursFilesHoldExactlyTheOffsetsItsManifestsName(@TempDir Path dir) throws Exception {
+    List<TimestampedValue<RawRecord>> records = rawRecords();
+    Path root = dir.resolve("archive");
+    archive(records, root);
+
+    Map<Long, Set<String>> expectedByHour = new HashMap<>();
+    for (TimestampedValue<RawRecord> r : records) {
+      expectedByHour.computeIfAbsent(ArchiveLayout.hourStart(r.getTimestamp().getMillis()), h -> new HashSet<>())
+          .add(r.getValue().getPartition() + "@" + r.getValue().getOffset());
+    }
+    assertThat(expectedByHour).hasSize(3);
+    for (Map.Entry<Long, Set<String>> hour : expectedByHour.entrySet()) {
+      List<Path> manifests = ArchiveLayout.manifests(root, hour.getKey(), hour.getKey() + 1);
+      assertThat(manifests).as("manifests of %s", ArchiveLayout.hourFolder(hour.getKey())).isNotEmpty();
+      Set<String> named = new HashSet<>();
+      Set<String> held = new HashSet<>();
+      for (Path m : manifests) {
+        ArchiveManifest manifest = ArchiveManifest.read(m);
+        assertThat(manifest.hourStartMs()).isEqualTo(hour.getKey());
+        for (int partition = 0; partition < 2; partition++) {
+          for (long offset : manifest.offsetsOf("raw-" + partition)) {
+            assertThat(named.add(partition + "@" + offset)).as("offset named once").isTrue();
+          }
+        }
+        Set<String> inFile = new HashSet<>();
+        ArchiveFiles.read(m.resolveSibling(manifest.file()), r -> {
+          inFile.add(r.raw().getPartition() + "@" + r.raw().getOffset());
+          assertThat(ArchiveLayout.hourStart(r.eventTimeMs())).isEqualTo(hour.getKey());
+        });
+        assertThat(inFile).hasSize((int) manifest.records());
+        held.addAll(inFile);
+      }
+      assertThat(named).as("offsets the manifests name").isEqualTo(hour.getValue());
+      assertThat(held).as("offsets the files hold").isEqualTo(hour.getValue());
+    }
+  }
+
+  @Test
+  void replayLabelsEveryMemberAndReportsBadRecordsAndBadFiles(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("archive");
+    archive(rawRecords(), root);
+    // A corrupt data file with a manifest, as after a disk error: reported, the rest of the archive still replays.
+    Path hour = root.resolve(ArchiveLayout.hourFolder(START + ArchiveLayout.HOUR_MS));
+    Files.write(hour.resolve("part-00009-00000-of-00001.parquet"), "corrupt".getBytes(StandardCharsets.UTF_8));
+    Files.write(hour.resolve("part-00009-00000-of-00001.manifest.json"), new ArchiveManifest("vigil-archive-v1",
+        "part-00009-00000-of-00001.parquet", START + ArchiveLayout.HOUR_MS, 1, START + ArchiveLayout.HOUR_MS,
+        START + ArchiveLayout.HOUR_MS, Map.of("raw-0", List.of(new long[] {99_999, 99_999})), 0).toJson());
+
+    ReplayPeriod period = new ReplayPeriod(START, START + SPAN);
+    Path out = dir.resolve("labels");
+    ReplaySummary summary = ReplayLabel.run(ReplayLabel.options(List.of("--runner=DirectRunner"), null, out),
+        ArchiveSelection.of(root, period), out, null);
+
+    assertThat(summary.members()).isEqualTo(MEMBERS);
+    assertThat(Files.exists(out.resolve("summary.json"))).isTrue();
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(out.resolve(ReplayLabel.DEAD_LETTERS))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          deadLetters.add(JsonLines.parse(line, DeadLetter.newBuilder()).build());
+        }
+      }
+    }
+    assertThat(deadLetters).extracting(DeadLetter::getReason)
+        .containsExactlyInAnyOrder(DeadLetterReason.UNPARSEABLE, DeadLetterReason.MALFORMED_ARCHIVE);
+    DeadLetter garbage = deadLetters.stream().filter(d -> d.getReason() == DeadLetterReason.UNPARSEABLE).findFirst().orElseThrow();
+    assertThat(garbage.getSourceTopic()).isEqualTo("raw");
+    assertThat(garbage.getOriginalValue().toStringUtf8()).isEqualTo("garbage");
+    DeadLetter badFile = deadLetters.stream().filter(d -> d.getReason() == DeadLetterReason.MALFORMED_ARCHIVE).findFirst().orElseThrow();
+    assertThat(badFile.getDetail()).contains("part-00009-00000-of-00001.parquet");
+
+    // The same replay again, compared with the first: nothing changes.
+    Path again = dir.resolve("again");
+    ReplaySummary second = ReplayLabel.run(ReplayLabel.options(List.of("--runner=DirectRunner"), null, again),
+        ArchiveSelection.of(root, period), again, out);
+    assertThat(second.changes()).isEmpty();
+    assertThat(second.decisive()).isEqualTo(summary.decisive().entrySet().stream().collect(
+        java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toBuilder().setProcessingTimeMs(
+            second.decisive().get(e.getKey()).getProcessingTimeMs()).build())));
+  }
+
+  @Test
+  void aPeriodWithNoArchiveSaysSoInOneLine(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("archive");
+    archive(rawRecords(), root);
+    assertThatThrownBy(() -> ArchiveSelection.of(root, ReplayPeriod.parse("2026-12-01T00:00:00Z", "2026-12-01T01:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no archived records in [2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z) under " + root);
+    assertThatThrownBy(() -> ReplayPeriod.parse("yesterday", "2026-12-01T01:00:00Z"))
+        .hasMessage("--from 'yesterday' is not an ISO-8601 instant (e.g. 2026-11-30T14:00:00Z)");
+  }
+}
