@@ -99,13 +99,21 @@ public final class ArchiveFiles {
 
   /** Reads only the coordinates (topic, partition, offset, event time) of every row: what a manifest needs. */
   public static ArchiveManifest.Builder summarize(String name, SeekableByteChannel file) {
+    return summarize(name, file, t -> true);
+  }
+
+  /** As {@link #summarize(String, SeekableByteChannel)}, only the rows whose event time passes {@code eventTimes}. */
+  public static ArchiveManifest.Builder summarize(String name, SeekableByteChannel file, java.util.function.LongPredicate eventTimes) {
     ArchiveManifest.Builder manifest = new ArchiveManifest.Builder();
     PlainParquetConfiguration conf = new PlainParquetConfiguration();
     conf.set(AvroReadSupport.AVRO_REQUESTED_PROJECTION, ArchiveSchema.COORDINATES.toString());
     long row = 0;
     try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(file), conf).build()) {
       for (GenericRecord r = next(name, reader, row); r != null; r = next(name, reader, ++row)) {
-        manifest.add(r.get("topic").toString(), (Integer) r.get("partition"), (Long) r.get("offset"), (Long) r.get("event_time_ms"));
+        long eventTime = (Long) r.get("event_time_ms");
+        if (eventTimes.test(eventTime)) {
+          manifest.add(r.get("topic").toString(), (Integer) r.get("partition"), (Long) r.get("offset"), eventTime);
+        }
       }
       return manifest;
     } catch (IOException e) {

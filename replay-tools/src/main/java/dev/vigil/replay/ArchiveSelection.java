@@ -1,5 +1,6 @@
 package dev.vigil.replay;
 
+import dev.vigil.archive.ArchiveFiles;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.archive.ArchiveManifest;
 import java.nio.file.Path;
@@ -39,8 +40,27 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
     return manifests.stream().mapToLong(ArchiveManifest::records).sum();
   }
 
-  /** The highest archived offset per {@code topic-partition} among the selected files. */
-  public Map<String, Long> lastOffsets() {
-    return ArchiveManifest.lastOffsets(manifests);
+  /**
+   * The highest offset per {@code topic-partition} of a record stamped before {@code cutoffMs}: where, in the
+   * raw topic, the replayed history ends. Files wholly before the cut-off answer from their manifests; the
+   * file(s) spanning it are scanned (coordinates only).
+   */
+  public Map<String, Long> lastOffsetsBefore(long cutoffMs) {
+    List<ArchiveManifest> before = new ArrayList<>();
+    for (int i = 0; i < manifests.size(); i++) {
+      ArchiveManifest m = manifests.get(i);
+      if (m.maxEventTimeMs() < cutoffMs) {
+        before.add(m);
+      } else if (m.minEventTimeMs() < cutoffMs) {
+        Path file = Path.of(dataFiles.get(i));
+        try (var channel = java.nio.file.Files.newByteChannel(file)) {
+          ArchiveManifest.Builder b = ArchiveFiles.summarize(file.toString(), channel, t -> t < cutoffMs);
+          before.add(b.build(m.file(), m.writtenAtMs()));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return ArchiveManifest.lastOffsets(before);
   }
 }

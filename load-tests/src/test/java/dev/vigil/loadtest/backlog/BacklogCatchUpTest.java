@@ -11,6 +11,9 @@ import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.filter.FilterPipeline;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
+import static dev.vigil.loadtest.support.JobTraffic.concat;
+import static dev.vigil.loadtest.support.JobTraffic.produce;
+import static dev.vigil.loadtest.support.JobTraffic.scores;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator.AbuseType;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.platform.runner.StreamingJobs;
@@ -24,7 +27,6 @@ import dev.vigil.scoring.BundleScorer;
 import dev.vigil.scoring.ModelBundle;
 import dev.vigil.scoring.ModelDirectory;
 import dev.vigil.scoring.TrainingRow;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,15 +34,9 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +82,7 @@ class BacklogCatchUpTest {
           "--windows=" + WINDOWS))));
       try {
         long t0 = System.nanoTime();
-        produce(kafka.bootstrapServers(), events);
+        produce(kafka.bootstrapServers(), "raw", events);
         LOG.info("produced {} events spanning {} min of event time in {} ms", EVENTS, SPAN_MS / 60_000,
             (System.nanoTime() - t0) / 1_000_000);
 
@@ -154,27 +150,6 @@ class BacklogCatchUpTest {
     return flagged;
   }
 
-  private static void produce(String bootstrap, List<ActivityEvent> events) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"); // see FilterPipelineKafkaTest: no pipelined idempotent batches
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (ActivityEvent e : events) {
-        producer.send(new ProducerRecord<>("raw", null, e.getTimestampMs(), Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
-            e.toByteArray()), (meta, error) -> {
-              if (error != null) {
-                failure.compareAndSet(null, error);
-              }
-            });
-      }
-      producer.flush();
-    }
-    assertThat(failure.get()).as("every raw record written").isNull();
-  }
-
   private static long eventsIn(List<ConsumerRecord<byte[], byte[]>> partials) {
     long n = 0;
     for (ConsumerRecord<byte[], byte[]> r : partials) {
@@ -187,18 +162,6 @@ class BacklogCatchUpTest {
     return n;
   }
 
-  private static List<AbuseScore> scores(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<AbuseScore> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      try {
-        out.add(AbuseScore.parseFrom(r.value()));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new AssertionError(e);
-      }
-    }
-    return out;
-  }
-
   private static Set<Long> scoredMembers(List<ConsumerRecord<byte[], byte[]>> records) {
     Set<Long> out = new HashSet<>();
     scores(records).forEach(s -> out.add(s.getMemberId()));
@@ -208,12 +171,6 @@ class BacklogCatchUpTest {
   private static Set<Long> flagged(List<ConsumerRecord<byte[], byte[]>> records) {
     Set<Long> out = new HashSet<>();
     scores(records).stream().filter(s -> s.getAction() != Action.NONE).forEach(s -> out.add(s.getMemberId()));
-    return out;
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 }

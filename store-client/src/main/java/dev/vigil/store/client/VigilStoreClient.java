@@ -81,6 +81,21 @@ public final class VigilStoreClient implements AutoCloseable {
   }
 
   /** Makes the previous online version serve again; returns the version now serving. */
+  /**
+   * Polls a push until it is ONLINE or FAILED, every {@code poll}, telling {@code onProgress} each status.
+   * The push runs on the server; there is nothing to block on but its status.
+   */
+  public PushStatus awaitPush(String store, PushStatus started, Duration poll, java.util.function.Consumer<PushStatus> onProgress)
+      throws InterruptedException {
+    PushStatus status = started;
+    while (!status.finished()) {
+      Thread.sleep(poll.toMillis());
+      status = pushStatus(store, status.version());
+      onProgress.accept(status);
+    }
+    return status;
+  }
+
   public VersionInfo rollback(String store) {
     return read(send(request(StoreApi.rollbackPath(store)).POST(HttpRequest.BodyPublishers.noBody())), VersionInfo.class);
   }

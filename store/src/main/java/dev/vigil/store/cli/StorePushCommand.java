@@ -43,12 +43,8 @@ final class StorePushCommand implements Callable<Integer> {
     if (noWait) {
       return 0;
     }
-    while (!status.finished()) {
-      Thread.sleep(500); // polling a remote job's status, not synchronising a test
-      status = client.pushStatus(store, status.version());
-      System.out.printf("  %-9s rows read %,d  written %,d  real-time replayed %,d%n", status.phase(), status.rowsRead(),
-          status.rowsWritten(), status.replayed());
-    }
+    status = client.awaitPush(store, status, java.time.Duration.ofMillis(500), s -> System.out.printf(
+        "  %-9s rows read %,d  written %,d  real-time replayed %,d%n", s.phase(), s.rowsRead(), s.rowsWritten(), s.replayed()));
     if ("FAILED".equals(status.phase())) {
       System.err.println("vigil store push: v" + status.version() + " failed: " + status.error());
       return 1;
