@@ -17,7 +17,7 @@ import picocli.CommandLine.Unmatched;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, description = {
     "Batch replays of archived activity through the streaming jobs' own transforms."},
-    subcommands = {ReplayCommand.Label.class})
+    subcommands = {ReplayCommand.Label.class, ReplayCommand.Backfill.class})
 final class ReplayCommand implements Runnable {
 
   @Override
@@ -79,6 +79,53 @@ final class ReplayCommand implements Runnable {
       ReplaySummary summary = ReplayLabel.run(options, selection, out, compare);
       System.out.print(summary.describe());
       System.out.println("Verdicts in " + out.resolve(ReplayLabel.VERDICTS) + ", summary in " + out.resolve("summary.json"));
+      return 0;
+    }
+  }
+
+  @Command(name = "backfill", mixinStandardHelpOptions = true, description = {
+      "Replay an archived period in batch (as 'replay label') and push its verdicts as a new version of a store whose",
+      "cut-off is --to: the store replays its real-time topic from cut-off minus its rewind on top, so the hand-off to",
+      "the streaming job leaves no gap and no member twice. Records the cut-off, the raw offsets it corresponds to and",
+      "the version in OUT/backfill.json."})
+  static final class Backfill implements Callable<Integer> {
+    @Mixin
+    PeriodFlags period;
+
+    @Option(names = "--store", required = true, description = "Store to push to, e.g. abuse-scores")
+    String store;
+
+    @Mixin
+    dev.vigil.store.cli.ServerOption server;
+
+    @Option(names = "--model", description = "Model bundle directory (default: the built-in bundle)")
+    Path model;
+
+    @Option(names = "--out", defaultValue = ".vigil/backfill", description = "Working directory for the verdicts (default: ${DEFAULT-VALUE}/<store>-<now>)")
+    Path out;
+
+    @Unmatched
+    List<String> beamArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      ArchiveSelection selection = period.selection();
+      if (model != null && !Files.isDirectory(model)) {
+        throw new IllegalArgumentException("--model " + model + " is not a directory");
+      }
+      Path dir = out.resolve(store + "-" + System.currentTimeMillis());
+      var options = ReplayLabel.options(beamArgs, model == null ? null : model.toString(), dir);
+      System.out.printf("Backfilling %s from %s: %,d archived records, cut-off %s%n", store, selection.period(), selection.records(),
+          java.time.Instant.ofEpochMilli(selection.period().toMs()));
+      var result = dev.vigil.replay.ReplayBackfill.run(options, selection, dir, server.client(), store, s -> System.out.printf(
+          "  %-9s rows read %,d  written %,d  real-time replayed %,d%n", s.phase(), s.rowsRead(), s.rowsWritten(), s.replayed()));
+      System.out.print(result.summary().describe());
+      if ("FAILED".equals(result.push().phase())) {
+        System.err.println("vigil replay backfill: push of " + store + " v" + result.push().version() + " failed: " + result.push().error());
+        return 1;
+      }
+      System.out.printf("%s v%d serves the backfill; raw offsets before the cut-off %s; record in %s%n", store, result.push().version(),
+          result.rawOffsetsBeforeCutoff(), dir.resolve("backfill.json"));
       return 0;
     }
   }

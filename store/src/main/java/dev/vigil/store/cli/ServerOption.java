@@ -5,11 +5,11 @@ import java.net.URI;
 import picocli.CommandLine.Option;
 
 /** The {@code --server} flag the client subcommands share. */
-final class ServerOption {
+public final class ServerOption {
   @Option(names = "--server", defaultValue = "http://localhost:8080", description = "Store server (default: ${DEFAULT-VALUE})")
   String server;
 
-  VigilStoreClient client() {
+  public VigilStoreClient client() {
     URI uri;
     try {
       uri = URI.create(server);
