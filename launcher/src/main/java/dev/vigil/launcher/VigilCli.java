@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./vigil}: one entry point for every Vigil component. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Nearline anti-abuse platform: Kafka, Apache Beam (Direct/Flink), DJL.",
-    subcommands = {KafkaCommand.class, ProduceCommand.class, FilterCommand.class, ModelCommand.class, ArchiveCommand.class, ReplayCommand.class,
+    subcommands = {KafkaCommand.class, ProduceCommand.class, FilterCommand.class, ModelCommand.class, ArchiveCommand.class, dev.vigil.replay.cli.ReplayCommand.class,
         DemoCommand.class, TrainCommand.class, BenchCommand.class,
         dev.vigil.store.cli.StoreCommand.class},
     footer = {"", "Run 'vigil COMMAND --help' for a command's flags."})

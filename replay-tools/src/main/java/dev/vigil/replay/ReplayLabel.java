@@ -44,6 +44,11 @@ public final class ReplayLabel {
       defaultFlag(args, "--flinkMaster", "[local]");
       defaultFlag(args, "--fasterCopy", "true");
     }
+    if (args.contains("--runner=SparkRunner")) {
+      defaultFlag(args, "--sparkMaster", "local[" + Runtime.getRuntime().availableProcessors() + "]");
+      // Spark's web UI would listen on every interface for the length of a replay; nobody reads it here.
+      System.setProperty("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+    }
     defaultFlag(args, "--streaming", "false");
     defaultFlag(args, "--earlyFiringDelayMs", "0");
     defaultFlag(args, "--modelCheckSeconds", "0");

@@ -36,13 +36,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The archive's contract on DirectRunner, then a replay over it. */
-class ArchiveAndReplayTest {
-  private static final long START = Instant.parse("2026-11-30T10:00:00Z").getMillis();
-  private static final long SPAN = 3 * ArchiveLayout.HOUR_MS;
+public class ArchiveAndReplayTest {
+  public static final long START = Instant.parse("2026-11-30T10:00:00Z").getMillis();
+  public static final long SPAN = 3 * ArchiveLayout.HOUR_MS;
   private static final int MEMBERS = 25;
 
   /** Raw records over three hours on two partitions, arriving somewhat out of order, plus one undecodable value. */
-  private static List<TimestampedValue<RawRecord>> rawRecords() {
+  public static List<TimestampedValue<RawRecord>> rawRecords() {
     Random random = new Random(11);
     List<TimestampedValue<RawRecord>> out = new ArrayList<>();
     long[] next = new long[2];
@@ -66,7 +66,7 @@ class ArchiveAndReplayTest {
         .setKey(ByteString.copyFromUtf8("k")).setValue(ByteString.copyFrom(value)).setHasValue(true).build();
   }
 
-  private static void archive(List<TimestampedValue<RawRecord>> records, Path root) {
+  public static void archive(List<TimestampedValue<RawRecord>> records, Path root) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(Create.timestamped(records).withCoder(ProtoCoder.of(RawRecord.class)))
         .apply(new WriteArchive(root.toString(), Duration.standardHours(1), Duration.ZERO, 2));

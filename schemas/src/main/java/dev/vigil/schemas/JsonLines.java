@@ -29,7 +29,7 @@ public final class JsonLines {
       PARSER.merge(line, builder);
       return builder;
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new IllegalArgumentException("not a " + builder.getDescriptorForType().getName() + " JSON line: " + e.getMessage(), e);
+      throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getName() + " JSON line: " + e.getMessage(), e);
     }
   }
 }

@@ -9,17 +9,22 @@ public final class ProgressLine {
 
   private ProgressLine() {}
 
-  public static synchronized void show(String line) {
+  public static void show(String line) {
+    show(() -> line);
+  }
+
+  /** As {@link #show(String)}, building the line only when it is due: cheap enough to call per record. */
+  public static synchronized void show(java.util.function.Supplier<String> line) {
     long now = System.nanoTime();
     if (lastNanos != 0 && now - lastNanos < 1_000_000_000L) {
       return;
     }
     lastNanos = now;
     if (System.console() != null) {
-      System.out.print("\r" + line + "\u001b[K");
+      System.out.print("\r" + line.get() + "\u001b[K");
       System.out.flush();
     } else {
-      System.out.println(line);
+      System.out.println(line.get());
     }
   }
 

@@ -32,6 +32,23 @@ public final class VigilStoreClient implements AutoCloseable {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
   }
 
+  /**
+   * A client for a server URL a user typed (a {@code --server} flag); IllegalArgumentException with one line
+   * when it is not {@code http://host:port}.
+   */
+  public static VigilStoreClient forServerFlag(String server) {
+    URI uri;
+    try {
+      uri = URI.create(server);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--server '" + server + "' is not a URL");
+    }
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("--server must look like http://host:port, got '" + server + "'");
+    }
+    return connect(server);
+  }
+
   /** A client for the server at {@code base}, e.g. {@code http://localhost:8080}. */
   public static VigilStoreClient connect(String base) {
     return connect(URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base), Duration.ofSeconds(10));

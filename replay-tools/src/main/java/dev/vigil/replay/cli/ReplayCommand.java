@@ -1,4 +1,4 @@
-package dev.vigil.launcher;
+package dev.vigil.replay.cli;
 
 import dev.vigil.replay.ArchivePipelineOptions;
 import dev.vigil.replay.ArchiveSelection;
@@ -15,14 +15,32 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
+/**
+ * {@code vigil replay}: mounted by the launcher, and the entry point of the Spark runner's own JVM
+ * ({@link #main}): Spark's Scala 2.12 cannot share a classpath with the embedded broker's Scala 2.13, so a
+ * replay asked to run on Spark re-launches itself with the {@code replay-spark} classpath.
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = {
     "Batch replays of archived activity through the streaming jobs' own transforms."},
-    subcommands = {ReplayCommand.Label.class, ReplayCommand.Backfill.class})
-final class ReplayCommand implements Runnable {
+    subcommands = {ReplayCommand.Label.class, ReplayCommand.Backfill.class, ReplayCommand.Publish.class})
+public final class ReplayCommand implements Runnable {
 
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** {@code replay ARGS} in a JVM of its own (the Spark runner's). Bad flags: one line, exit 2. */
+  public static void main(String[] args) {
+    picocli.CommandLine cli = new picocli.CommandLine(new ReplayCommand());
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof dev.vigil.store.client.StoreClientException) {
+        System.err.println("vigil replay " + commandLine.getCommandName() + ": " + ex.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    System.exit(cli.execute(args));
   }
 
   /** Flags every replay takes. */
@@ -63,9 +81,15 @@ final class ReplayCommand implements Runnable {
     @Unmatched
     List<String> beamArgs = new ArrayList<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
       ArchiveSelection selection = period.selection();
+      if (SparkJvm.wanted(beamArgs)) {
+        return SparkJvm.relaunch(spec);
+      }
       if (model != null && !Files.isDirectory(model)) {
         throw new IllegalArgumentException("--model " + model + " is not a directory");
       }
@@ -95,8 +119,8 @@ final class ReplayCommand implements Runnable {
     @Option(names = "--store", required = true, description = "Store to push to, e.g. abuse-scores")
     String store;
 
-    @Mixin
-    dev.vigil.store.cli.ServerOption server;
+    @Option(names = "--server", defaultValue = "http://localhost:8080", description = "Store server (default: ${DEFAULT-VALUE})")
+    String server;
 
     @Option(names = "--model", description = "Model bundle directory (default: the built-in bundle)")
     Path model;
@@ -107,9 +131,15 @@ final class ReplayCommand implements Runnable {
     @Unmatched
     List<String> beamArgs = new ArrayList<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
       ArchiveSelection selection = period.selection();
+      if (SparkJvm.wanted(beamArgs)) {
+        return SparkJvm.relaunch(spec);
+      }
       if (model != null && !Files.isDirectory(model)) {
         throw new IllegalArgumentException("--model " + model + " is not a directory");
       }
@@ -117,7 +147,7 @@ final class ReplayCommand implements Runnable {
       var options = ReplayLabel.options(beamArgs, model == null ? null : model.toString(), dir);
       System.out.printf("Backfilling %s from %s: %,d archived records, cut-off %s%n", store, selection.period(), selection.records(),
           java.time.Instant.ofEpochMilli(selection.period().toMs()));
-      var result = dev.vigil.replay.ReplayBackfill.run(options, selection, dir, server.client(), store, s -> System.out.printf(
+      var result = dev.vigil.replay.ReplayBackfill.run(options, selection, dir, dev.vigil.store.client.VigilStoreClient.forServerFlag(server), store, s -> System.out.printf(
           "  %-9s rows read %,d  written %,d  real-time replayed %,d%n", s.phase(), s.rowsRead(), s.rowsWritten(), s.replayed()));
       System.out.print(result.summary().describe());
       if ("FAILED".equals(result.push().phase())) {
@@ -127,6 +157,36 @@ final class ReplayCommand implements Runnable {
       System.out.printf("%s v%d serves the backfill; raw offsets before the cut-off %s; record in %s%n", store, result.push().version(),
           result.rawOffsetsBeforeCutoff(), dir.resolve("backfill.json"));
       return 0;
+    }
+  }
+
+  @Command(name = "publish", mixinStandardHelpOptions = true, description = {
+      "Re-publish archived records of a period into a topic in event-time order, at a multiple of their original pace",
+      "(or as fast as the broker takes them), with their original keys, values and timestamps: to reproduce an incident",
+      "on a test cluster or to feed a load test. Publishing into the live raw topic feeds the live jobs a second time."})
+  static final class Publish implements Callable<Integer> {
+    @Mixin
+    PeriodFlags period;
+
+    @Option(names = "--speed", defaultValue = "1x", description = "A multiple of the original pace (10x) or max (default: ${DEFAULT-VALUE})")
+    String speed;
+
+    @Option(names = "--topic", defaultValue = dev.vigil.schemas.VigilTopics.ACTIVITY_RAW, description = "Target topic (default: ${DEFAULT-VALUE})")
+    String topic;
+
+    @Option(names = "--bootstrapServers", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Override
+    public Integer call() throws Exception {
+      var pace = dev.vigil.replay.ReplayPublish.Speed.parse(speed);
+      ArchiveSelection selection = period.selection();
+      System.out.printf("Publishing %s (%,d archived records) to %s at %s speed%n", selection.period(), selection.records(), topic, pace);
+      var result = dev.vigil.replay.ReplayPublish.run(selection, bootstrapServers, topic, pace);
+      System.out.printf("Published %,d records (acknowledged)%s%s%n", result.published(),
+          result.malformedFiles() > 0 ? "; skipped " + result.malformedFiles() + " malformed files (see the log)" : "",
+          result.failed() > 0 ? "; " + result.failed() + " NOT acknowledged" : "");
+      return result.failed() > 0 ? 1 : 0;
     }
   }
 

@@ -1,0 +1,137 @@
+package dev.vigil.replay;
+
+import dev.vigil.archive.ArchiveFiles;
+import dev.vigil.archive.ArchiveLayout;
+import dev.vigil.archive.ArchiveFormatException;
+import dev.vigil.archive.ArchivedRecord;
+import dev.vigil.core.console.ProgressLine;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code replay publish}: archived records of a period back into a topic, in event-time order, at a
+ * multiple of their original pace (or as fast as the broker takes them), with their original keys, values
+ * and record timestamps. Hour by hour: an hour's records are read, sorted by event time and sent, so memory
+ * holds one hour. Malformed files are reported and skipped; only acknowledged records are counted.
+ */
+public final class ReplayPublish {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayPublish.class);
+
+  private ReplayPublish() {}
+
+  /** Publishing speed: a multiple of the original pace, or {@code max} (no pacing). */
+  public record Speed(double factor) {
+    public static final Speed MAX = new Speed(Double.POSITIVE_INFINITY);
+
+    public static Speed parse(String text) {
+      if ("max".equalsIgnoreCase(text)) {
+        return MAX;
+      }
+      try {
+        double factor = Double.parseDouble(text.endsWith("x") ? text.substring(0, text.length() - 1) : text);
+        if (factor > 0 && Double.isFinite(factor)) {
+          return new Speed(factor);
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the one-line error
+      }
+      throw new IllegalArgumentException("--speed must be a positive multiple like 10x, or max; got '" + text + "'");
+    }
+
+    @Override
+    public String toString() {
+      return Double.isInfinite(factor) ? "max" : factor + "x";
+    }
+  }
+
+  public record Result(long published, long malformedFiles, long failed) {}
+
+  public static Result run(ArchiveSelection selection, String bootstrapServers, String topic, Speed speed) throws InterruptedException {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    AtomicLong acknowledged = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    long malformed = 0;
+    long total = selection.records();
+    ReplayPeriod period = selection.period();
+    long startNanos = System.nanoTime();
+    long firstEventMs = -1;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long hour : ArchiveLayout.hoursOverlapping(period.fromMs(), period.toMs())) {
+        List<ArchivedRecord> records = new ArrayList<>();
+        for (String file : selection.dataFiles()) {
+          if (!file.contains("/" + ArchiveLayout.hourFolder(hour) + "/")) {
+            continue;
+          }
+          try {
+            ArchiveFiles.read(Path.of(file), r -> {
+              if (r.eventTimeMs() >= period.fromMs() && r.eventTimeMs() < period.toMs()) {
+                records.add(r);
+              }
+            });
+          } catch (ArchiveFormatException e) {
+            malformed++;
+            LOG.warn("skipping the rest of a malformed archive file: {}", e.getMessage());
+          }
+        }
+        records.sort(Comparator.comparingLong(ArchivedRecord::eventTimeMs));
+        for (ArchivedRecord r : records) {
+          if (firstEventMs < 0) {
+            firstEventMs = r.eventTimeMs();
+          }
+          if (!Double.isInfinite(speed.factor())) {
+            long dueNanos = startNanos + (long) ((r.eventTimeMs() - firstEventMs) * 1_000_000 / speed.factor());
+            long waitNanos = dueNanos - System.nanoTime();
+            if (waitNanos > 1_000_000) {
+              Thread.sleep(waitNanos / 1_000_000); // pacing to the original timeline, not synchronisation
+            }
+          }
+          var raw = r.raw();
+          producer.send(new ProducerRecord<>(topic, null, raw.getKafkaTimestampMs(), raw.getKey().isEmpty() ? null : raw.getKey().toByteArray(),
+              raw.getHasValue() ? raw.getValue().toByteArray() : null), (meta, error) -> {
+                if (error == null) {
+                  acknowledged.incrementAndGet();
+                } else {
+                  failed.incrementAndGet();
+                  firstFailure.compareAndSet(null, error);
+                }
+              });
+          long eventTime = r.eventTimeMs();
+          ProgressLine.show(() -> progress(acknowledged.get(), total, eventTime, System.nanoTime() - startNanos));
+        }
+      }
+      producer.flush();
+    } finally {
+      ProgressLine.done();
+    }
+    if (firstFailure.get() != null) {
+      LOG.warn("{} records were not acknowledged; first error: {}", failed.get(), firstFailure.get().getMessage());
+    }
+    return new Result(acknowledged.get(), malformed, failed.get());
+  }
+
+  static String progress(long sent, long total, long eventTimeMs, long elapsedNanos) {
+    double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
+    double rate = sent / seconds;
+    String eta = rate <= 0 || sent >= total ? "-" : Math.round((total - sent) / rate) + " s";
+    return String.format("publish: %,d events (%.1f%% of %,d archived), at %s, %,.0f events/s, ETA %s", sent,
+        total == 0 ? 100.0 : Math.min(100.0, 100.0 * sent / total), total, Instant.ofEpochMilli(eventTimeMs), rate, eta);
+  }
+}
