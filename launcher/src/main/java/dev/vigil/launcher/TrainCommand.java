@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "train", description = {
     "Train an abuse model (XGBoost trees, or a logistic regression exported as ONNX) on labelled feature rows",
-    "from synthetic traffic with ground truth,",
+    "from synthetic traffic with ground truth, or from an archived period with labels (--archive: a replay's labels.jsonl",
+    "joined with ground truth or analyst labels),",
     "report AUC / precision / recall on a held-out split, and write a model bundle.",
     "The shipped default bundle is exactly: vigil train --out scoring/src/main/resources/dev/vigil/scoring/default-bundle --version 1"})
 final class TrainCommand implements Callable<Integer> {
@@ -59,6 +60,23 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "60", description = "Boosting rounds (default: ${DEFAULT-VALUE})")
   int rounds;
 
+  @Option(names = "--archive", description = "Train on an archived period instead of synthetic traffic: the archive root"
+      + " ('vigil archive'); needs --from, --to and --labels")
+  Path archive;
+
+  @Option(names = "--from", description = "With --archive: start of the period, ISO-8601")
+  String from;
+
+  @Option(names = "--to", description = "With --archive: end of the period, ISO-8601 (exclusive)")
+  String to;
+
+  @Option(names = "--labels", description = "With --archive: AbuseLabel JSON-lines files (a replay's labels.jsonl, analyst labels,"
+      + " ground truth), joined in order: a member named by a later file takes that file's labels")
+  List<Path> labels = new java.util.ArrayList<>();
+
+  @Option(names = "--unlabelled-benign", description = "With --archive: rows of members no label covers count as benign (default: skipped)")
+  boolean unlabelledBenign;
+
   @Option(names = "--eval-seed", description = "Seed of the held-out evaluation traffic (default: --seed + 1); it also has"
       + " 1.5x the members, twice the abusive share and 1.5x the rate of the training traffic, for 20 minutes")
   Long evalSeed;
@@ -70,6 +88,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+    }
+    if (archive != null) {
+      return trainOnArchive();
     }
     LabelledFeatureRows.Settings data = new LabelledFeatureRows.Settings(seed, members, abusiveFraction, eventsPerSecond,
         minutes, windows);
@@ -91,6 +112,43 @@ final class TrainCommand implements Callable<Integer> {
       System.out.print(HeldOutEvaluation.evaluate(scorer, LabelledFeatureRows.generateLabelled(heldOut),
           report.metrics().threshold()).describe());
     }
+    return 0;
+  }
+
+  /** replay -> labels -> train: rows from the archive through the jobs' own code, labels joined from files. */
+  private int trainOnArchive() throws Exception {
+    if (from == null || to == null || labels.isEmpty()) {
+      throw new IllegalArgumentException("--archive needs --from, --to and at least one --labels file");
+    }
+    for (Path l : labels) {
+      if (!Files.isRegularFile(l)) {
+        throw new IllegalArgumentException("--labels " + l + " is not a file");
+      }
+    }
+    dev.vigil.replay.ArchiveSelection selection = dev.vigil.replay.ArchiveSelection.of(archive, dev.vigil.replay.ReplayPeriod.parse(from, to));
+    dev.vigil.replay.AbuseLabels joined = dev.vigil.replay.AbuseLabels.read(labels);
+    String describe = "archive " + archive + " " + selection.period() + ", labels " + labels + " (" + joined.members() + " members)"
+        + (unlabelledBenign ? ", unlabelled as benign" : "");
+    System.out.println("train: rows from " + describe);
+    dev.vigil.replay.ArchiveTrainingRows.Result data = dev.vigil.replay.ArchiveTrainingRows.build(selection, joined, windows, unlabelledBenign);
+    List<TrainingRow> rows = data.rows();
+    long abusive = rows.stream().filter(TrainingRow::abusive).count();
+    System.out.printf("train: %,d labelled rows (%,d abusive); %,d rows of unlabelled members skipped; %d malformed files%n",
+        rows.size(), abusive, data.skippedUnlabelled(), data.malformedFiles());
+    if (abusive == 0 || abusive == rows.size()) {
+      throw new IllegalArgumentException("the labels give only one class (" + abusive + " abusive of " + rows.size() + " rows); nothing to learn");
+    }
+    ModelTrainer.Settings d = ModelTrainer.Settings.defaults(version);
+    List<String> command = new java.util.ArrayList<>(List.of("--archive", archive.toString(), "--from", from, "--to", to));
+    labels.forEach(l -> command.addAll(List.of("--labels", l.toString())));
+    command.addAll(List.of("--out", out.toString(), "--version", version, "--windows", windows, "--rounds", Integer.toString(rounds),
+        "--algorithm", algorithm.name()));
+    if (unlabelledBenign) {
+      command.add("--unlabelled-benign");
+    }
+    ModelTrainer.Settings settings = new ModelTrainer.Settings(name, version, algorithm, rounds, d.maxDepth(), d.eta(), d.heldOutFraction(),
+        d.seed(), d.thresholds(), describe, "vigil train " + String.join(" ", command));
+    System.out.println(ModelTrainer.train(rows, settings, out).describe());
     return 0;
   }
 

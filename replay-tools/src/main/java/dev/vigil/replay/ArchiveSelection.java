@@ -1,6 +1,8 @@
 package dev.vigil.replay;
 
 import dev.vigil.archive.ArchiveFiles;
+import dev.vigil.archive.ArchiveFormatException;
+import dev.vigil.archive.ArchivedRecord;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.archive.ArchiveManifest;
 import java.nio.file.Path;
@@ -33,6 +35,34 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
       throw new IllegalArgumentException("no archived records in " + period + " under " + root);
     }
     return new ArchiveSelection(root, period, List.copyOf(manifests), List.copyOf(files));
+  }
+
+  /**
+   * Every archived record of the period in event-time order, hour by hour (an hour's records are read and
+   * sorted in memory). A malformed file is passed to {@code onMalformed} and its remaining rows skipped.
+   */
+  public void forEachInEventTimeOrder(java.util.function.Consumer<ArchivedRecord> each,
+      java.util.function.Consumer<ArchiveFormatException> onMalformed) {
+    for (long hour : ArchiveLayout.hoursOverlapping(period.fromMs(), period.toMs())) {
+      String folder = "/" + ArchiveLayout.hourFolder(hour) + "/";
+      List<ArchivedRecord> records = new ArrayList<>();
+      for (String file : dataFiles) {
+        if (!file.contains(folder)) {
+          continue;
+        }
+        try {
+          ArchiveFiles.read(Path.of(file), r -> {
+            if (r.eventTimeMs() >= period.fromMs() && r.eventTimeMs() < period.toMs()) {
+              records.add(r);
+            }
+          });
+        } catch (ArchiveFormatException e) {
+          onMalformed.accept(e);
+        }
+      }
+      records.sort(java.util.Comparator.comparingLong(ArchivedRecord::eventTimeMs));
+      records.forEach(each);
+    }
   }
 
   /** Records in the selected files (some may lie outside the period, in its first and last hour). */

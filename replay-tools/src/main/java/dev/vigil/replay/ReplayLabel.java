@@ -24,11 +24,14 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 /**
  * {@code replay label}: the filter and model jobs' transforms, in one batch pipeline, over an archived
  * period. Writes every verdict as JSON lines under {@code OUT/verdicts/} (the model job's offline form),
- * dead letters under {@code OUT/deadletters/}, and a summary ({@link ReplaySummary}).
+ * dead letters under {@code OUT/deadletters/}, a summary ({@link ReplaySummary}) and the replay's labels
+ * ({@code OUT/labels.jsonl}).
  */
 public final class ReplayLabel {
   public static final String VERDICTS = "verdicts";
   public static final String DEAD_LETTERS = "deadletters";
+  /** One {@code AbuseLabel} per member ({@link ReplaySummary#labels}), the input {@code vigil train --labels} takes. */
+  public static final String LABELS = "labels.jsonl";
 
   private ReplayLabel() {}
 
@@ -114,6 +117,7 @@ public final class ReplayLabel {
       summary = summary.comparedWith(ReplaySummary.of(compare.resolve(VERDICTS), selection.period()));
     }
     summary.write(out.resolve("summary.json"));
+    AbuseLabels.write(out.resolve(LABELS), summary.labels(selection.period(), System.currentTimeMillis()));
     return summary;
   }
 

@@ -1,15 +1,7 @@
 package dev.vigil.replay;
 
-import dev.vigil.archive.ArchiveFiles;
-import dev.vigil.archive.ArchiveLayout;
-import dev.vigil.archive.ArchiveFormatException;
-import dev.vigil.archive.ArchivedRecord;
 import dev.vigil.core.console.ProgressLine;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,7 +50,7 @@ public final class ReplayPublish {
 
   public record Result(long published, long malformedFiles, long failed) {}
 
-  public static Result run(ArchiveSelection selection, String bootstrapServers, String topic, Speed speed) throws InterruptedException {
+  public static Result run(ArchiveSelection selection, String bootstrapServers, String topic, Speed speed) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -68,55 +60,34 @@ public final class ReplayPublish {
     AtomicLong acknowledged = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
-    long malformed = 0;
+    AtomicLong malformed = new AtomicLong();
     long total = selection.records();
-    ReplayPeriod period = selection.period();
     long startNanos = System.nanoTime();
-    long firstEventMs = -1;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (long hour : ArchiveLayout.hoursOverlapping(period.fromMs(), period.toMs())) {
-        List<ArchivedRecord> records = new ArrayList<>();
-        for (String file : selection.dataFiles()) {
-          if (!file.contains("/" + ArchiveLayout.hourFolder(hour) + "/")) {
-            continue;
-          }
-          try {
-            ArchiveFiles.read(Path.of(file), r -> {
-              if (r.eventTimeMs() >= period.fromMs() && r.eventTimeMs() < period.toMs()) {
-                records.add(r);
+      long[] firstEventMs = {-1};
+      selection.forEachInEventTimeOrder(r -> {
+        if (firstEventMs[0] < 0) {
+          firstEventMs[0] = r.eventTimeMs();
+        }
+        if (!Double.isInfinite(speed.factor())) {
+          pace(startNanos + (long) ((r.eventTimeMs() - firstEventMs[0]) * 1_000_000 / speed.factor()));
+        }
+        var raw = r.raw();
+        producer.send(new ProducerRecord<>(topic, null, raw.getKafkaTimestampMs(), raw.getKey().isEmpty() ? null : raw.getKey().toByteArray(),
+            raw.getHasValue() ? raw.getValue().toByteArray() : null), (meta, error) -> {
+              if (error == null) {
+                acknowledged.incrementAndGet();
+              } else {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet(null, error);
               }
             });
-          } catch (ArchiveFormatException e) {
-            malformed++;
-            LOG.warn("skipping the rest of a malformed archive file: {}", e.getMessage());
-          }
-        }
-        records.sort(Comparator.comparingLong(ArchivedRecord::eventTimeMs));
-        for (ArchivedRecord r : records) {
-          if (firstEventMs < 0) {
-            firstEventMs = r.eventTimeMs();
-          }
-          if (!Double.isInfinite(speed.factor())) {
-            long dueNanos = startNanos + (long) ((r.eventTimeMs() - firstEventMs) * 1_000_000 / speed.factor());
-            long waitNanos = dueNanos - System.nanoTime();
-            if (waitNanos > 1_000_000) {
-              Thread.sleep(waitNanos / 1_000_000); // pacing to the original timeline, not synchronisation
-            }
-          }
-          var raw = r.raw();
-          producer.send(new ProducerRecord<>(topic, null, raw.getKafkaTimestampMs(), raw.getKey().isEmpty() ? null : raw.getKey().toByteArray(),
-              raw.getHasValue() ? raw.getValue().toByteArray() : null), (meta, error) -> {
-                if (error == null) {
-                  acknowledged.incrementAndGet();
-                } else {
-                  failed.incrementAndGet();
-                  firstFailure.compareAndSet(null, error);
-                }
-              });
-          long eventTime = r.eventTimeMs();
-          ProgressLine.show(() -> progress(acknowledged.get(), total, eventTime, System.nanoTime() - startNanos));
-        }
-      }
+        long eventTime = r.eventTimeMs();
+        ProgressLine.show(() -> progress(acknowledged.get(), total, eventTime, System.nanoTime() - startNanos));
+      }, e -> {
+        malformed.incrementAndGet();
+        LOG.warn("skipping the rest of a malformed archive file: {}", e.getMessage());
+      });
       producer.flush();
     } finally {
       ProgressLine.done();
@@ -124,7 +95,20 @@ public final class ReplayPublish {
     if (firstFailure.get() != null) {
       LOG.warn("{} records were not acknowledged; first error: {}", failed.get(), firstFailure.get().getMessage());
     }
-    return new Result(acknowledged.get(), malformed, failed.get());
+    return new Result(acknowledged.get(), malformed.get(), failed.get());
+  }
+
+  /** Waits until {@code dueNanos} on the original timeline, stretched by the speed; pacing, not synchronisation. */
+  private static void pace(long dueNanos) {
+    long waitNanos = dueNanos - System.nanoTime();
+    if (waitNanos > 1_000_000) {
+      try {
+        Thread.sleep(waitNanos / 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("publish interrupted");
+      }
+    }
   }
 
   static String progress(long sent, long total, long eventTimeMs, long elapsedNanos) {

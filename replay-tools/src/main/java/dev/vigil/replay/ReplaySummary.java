@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.AbuseLabel;
 import dev.vigil.schemas.v1.Action;
+import dev.vigil.schemas.v1.LabelKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +36,8 @@ public record ReplaySummary(
     Map<String, Long> flaggedByReason,
     Map<String, Long> models,
     List<Change> changes,
-    Map<Long, AbuseScore> decisive) {
+    Map<Long, AbuseScore> decisive,
+    Map<Long, long[]> flaggedSpans) {
 
   /** A member whose decisive action differs from the earlier run's. */
   public record Change(long memberId, String before, String after, double scoreBefore, double scoreAfter,
@@ -45,6 +48,7 @@ public record ReplaySummary(
   /** Reads every {@code *.jsonl} verdict file under {@code verdictDir}. */
   public static ReplaySummary of(Path verdictDir, ReplayPeriod period) {
     Map<Long, AbuseScore> decisive = new HashMap<>();
+    Map<Long, long[]> flaggedSpans = new HashMap<>();
     long verdicts = 0;
     Map<String, Long> models = new TreeMap<>();
     for (Path file : jsonlFiles(verdictDir)) {
@@ -64,6 +68,10 @@ public record ReplaySummary(
           verdicts++;
           models.merge(score.getModelName() + ":" + score.getModelVersion(), 1L, Long::sum);
           decisive.merge(score.getMemberId(), score, (a, b) -> moreDecisive(b, a) ? b : a);
+          if (score.getAction() != Action.NONE) {
+            flaggedSpans.merge(score.getMemberId(), new long[] {score.getWindowStartMs(), score.getAsOfMs()},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+          }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -79,7 +87,8 @@ public record ReplaySummary(
         byReason.merge(leadingReason(s), 1L, Long::sum);
       }
     }
-    return new ReplaySummary(period.toString(), verdicts, decisive.size(), flagged, byAction, byReason, models, List.of(), decisive);
+    return new ReplaySummary(period.toString(), verdicts, decisive.size(), flagged, byAction, byReason, models, List.of(), decisive,
+        flaggedSpans);
   }
 
   /** This summary with the members whose decisive action differs from {@code earlier}'s. */
@@ -98,7 +107,28 @@ public record ReplaySummary(
             before == null ? "-" : model(before), after == null ? "-" : model(after)));
       }
     }
-    return new ReplaySummary(period, verdicts, members, flaggedMembers, flaggedByAction, flaggedByReason, models, changes, decisive);
+    return new ReplaySummary(period, verdicts, members, flaggedMembers, flaggedByAction, flaggedByReason, models, changes, decisive,
+        flaggedSpans);
+  }
+
+  /**
+   * The replay's conclusions as labels: ABUSIVE over the span of each flagged member's flagged windows
+   * (abuse type: the decisive verdict's leading reason), BENIGN over the period for the others. Source
+   * {@code replay:MODEL:VERSION}, for analysts to confirm or correct before they train on them.
+   */
+  public List<AbuseLabel> labels(ReplayPeriod period, long labelledAtMs) {
+    List<AbuseLabel> labels = new ArrayList<>();
+    new java.util.TreeMap<>(decisive).forEach((member, verdict) -> {
+      long[] span = flaggedSpans.get(member);
+      AbuseLabel.Builder l = AbuseLabel.newBuilder().setMemberId(member).setSource("replay:" + model(verdict)).setLabelledAtMs(labelledAtMs);
+      if (span == null) {
+        l.setKind(LabelKind.BENIGN).setFromMs(period.fromMs()).setToMs(period.toMs());
+      } else {
+        l.setKind(LabelKind.ABUSIVE).setAbuseType(leadingReason(verdict)).setFromMs(span[0]).setToMs(span[1]);
+      }
+      labels.add(l.build());
+    });
+    return labels;
   }
 
   static boolean moreDecisive(AbuseScore candidate, AbuseScore current) {
