@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
     subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class, BenchCommand.StoreReads.class,
-        BenchCommand.Sketches.class})
+        BenchCommand.Sketches.class, BenchCommand.Replay.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -154,6 +154,36 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
       }
       SketchBenchmark.run(tiles, windowTiles, rounds);
+      return 0;
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true, description = {
+      "One archived data set labelled in batch ('vigil replay label', FlinkRunner) and through the streaming jobs fed by",
+      "'vigil replay publish --speed max', alternating, each in JVMs of its own under /usr/bin/time (wall, CPU, peak RSS),",
+      "the broker apart; compares the verdicts member and boundary by boundary."})
+  static final class Replay implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "1000000", description = "Events in the data set (default: ${DEFAULT-VALUE})")
+    int events;
+
+    @Option(names = "--hours", defaultValue = "6", description = "Hours of event time they span (default: ${DEFAULT-VALUE})")
+    int hours;
+
+    @Option(names = "--members", defaultValue = "20000", description = "Distinct members (default: ${DEFAULT-VALUE})")
+    int members;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Rounds of batch then streaming (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--work", defaultValue = ".vigil/bench-replay", description = "Working directory (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      if (events < 1 || hours < 1 || members < 1 || rounds < 1) {
+        throw new IllegalArgumentException("--events, --hours, --members and --rounds must be >= 1");
+      }
+      dev.vigil.loadtest.bench.ReplayBenchmark.run(events, hours, members, rounds, work);
       return 0;
     }
   }
