@@ -178,12 +178,27 @@ final class BenchCommand implements Runnable {
     @Option(names = "--work", defaultValue = ".vigil/bench-replay", description = "Working directory (default: ${DEFAULT-VALUE})")
     java.nio.file.Path work;
 
+    @Option(names = "--archive", description = "Reuse an archive (with --from and --to) instead of generating the data set")
+    java.nio.file.Path archive;
+
+    @Option(names = "--from", description = "With --archive: start of the period, ISO-8601")
+    String from;
+
+    @Option(names = "--to", description = "With --archive: end of the period, ISO-8601")
+    String to;
+
     @Override
     public Integer call() throws Exception {
       if (events < 1 || hours < 1 || members < 1 || rounds < 1) {
         throw new IllegalArgumentException("--events, --hours, --members and --rounds must be >= 1");
       }
-      dev.vigil.loadtest.bench.ReplayBenchmark.run(events, hours, members, rounds, work);
+      if (archive != null && (from == null || to == null)) {
+        throw new IllegalArgumentException("--archive needs --from and --to");
+      }
+      if (archive != null) {
+        dev.vigil.replay.ReplayPeriod.parse(from, to); // one-line errors for bad instants
+      }
+      dev.vigil.loadtest.bench.ReplayBenchmark.run(events, hours, members, rounds, work, archive, from, to);
       return 0;
     }
   }

@@ -84,7 +84,7 @@ class ReplayTrainingLoopTest {
     Path second = dir.resolve("replay-2");
     assertThat(VigilCli.execute("replay", "label", "--archive", archive.toString(), "--from", from, "--to", to, "--out", second.toString(),
         "--model", bundle.toString(), "--compare", first.toString(), "--runner=DirectRunner")).isZero();
-    ReplaySummary summary = ReplaySummary.of(second.resolve(ReplayLabel.VERDICTS), ReplayPeriod.parse(from, to));
+    ReplaySummary summary = ReplaySummary.of(second, ReplayPeriod.parse(from, to));
     assertThat(summary.models()).as("every verdict from the new bundle").containsOnlyKeys("vigil-abuse:2");
     Map<Long, AbuseScore> decisive = summary.decisive();
     long abusers = confirmed.size();

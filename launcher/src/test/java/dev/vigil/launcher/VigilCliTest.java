@@ -117,6 +117,28 @@ class VigilCliTest {
   }
 
   @Test
+  void replayCommandsSayInOneLineWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    assertThat(VigilCli.execute("replay", "label", "--from", "yesterday", "--to", "2026-12-01T00:00:00Z", "--out", dir.resolve("o").toString(),
+        "--archive", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil label: --from 'yesterday' is not an ISO-8601 instant (e.g. 2026-11-30T14:00:00Z)");
+    err.reset();
+    assertThat(VigilCli.execute("replay", "label", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T01:00:00Z", "--out",
+        dir.resolve("o").toString(), "--archive", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil label: no archived records in [2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z) under " + dir);
+    err.reset();
+    assertThat(VigilCli.execute("replay", "publish", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T01:00:00Z", "--speed", "fast",
+        "--archive", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil publish: --speed must be a positive multiple like 10x, or max; got 'fast'");
+    err.reset();
+    assertThat(VigilCli.execute("replay", "backfill", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T00:00:00Z", "--store",
+        "abuse-scores", "--archive", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil backfill: --to 2026-12-01T00:00:00Z must be after --from 2026-12-01T00:00:00Z");
+    err.reset();
+    assertThat(VigilCli.execute("train", "--out", dir.resolve("b").toString(), "--archive", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil train: --archive needs --from, --to and at least one --labels file");
+  }
+
+  @Test
   @Tag("slow")
   void demoRunsBothPipelinesAccountsForEveryEventAndReportsDetections() {
     int code = VigilCli.execute("demo", "--runner=DirectRunner", "--seconds=20", "--rate=400", "--members=200",

@@ -8,6 +8,8 @@ import dev.vigil.model.ScoreMemberActivity;
 import dev.vigil.platform.archive.ReadArchive;
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.schemas.JsonLines;
+import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.DeadLetter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,13 +114,51 @@ public final class ReplayLabel {
       ticker.shutdownNow();
       ProgressLine.done();
     }
-    ReplaySummary summary = ReplaySummary.of(out.resolve(VERDICTS), selection.period());
+    ReplaySummary summary = ReplaySummary.of(out, selection.period());
     if (compare != null) {
-      summary = summary.comparedWith(ReplaySummary.of(compare.resolve(VERDICTS), selection.period()));
+      summary = summary.comparedWith(ReplaySummary.of(compare, selection.period()));
     }
     summary.write(out.resolve("summary.json"));
     AbuseLabels.write(out.resolve(LABELS), summary.labels(selection.period(), System.currentTimeMillis()));
     return summary;
+  }
+
+  /** Every verdict a replay wrote under {@code out} (any order). */
+  public static List<AbuseScore> readVerdicts(Path out) {
+    List<AbuseScore> verdicts = new ArrayList<>();
+    forEachVerdict(out, verdicts::add);
+    return verdicts;
+  }
+
+  /** Streams the verdicts under {@code out}; a bad line is an IllegalArgumentException naming file and line. */
+  public static void forEachVerdict(Path out, java.util.function.Consumer<AbuseScore> each) {
+    Path dir = out.resolve(VERDICTS);
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(out + " holds no replay verdicts (no " + VERDICTS + " directory)");
+    }
+    List<Path> files;
+    try (java.util.stream.Stream<Path> found = java.nio.file.Files.walk(dir)) {
+      files = found.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    for (Path file : files) {
+      try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file)) {
+        long lineNumber = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          lineNumber++;
+          if (!line.isBlank()) {
+            try {
+              each.accept(JsonLines.parse(line, AbuseScore.newBuilder()).build());
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage());
+            }
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   static String progress(long read, long total, long elapsedNanos) {

@@ -2,16 +2,12 @@ package dev.vigil.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.AbuseLabel;
 import dev.vigil.schemas.v1.Action;
 import dev.vigil.schemas.v1.LabelKind;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * What a replay concluded, per member: the <em>decisive verdict</em> over the period (the highest action;
@@ -45,38 +40,21 @@ public record ReplaySummary(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Reads every {@code *.jsonl} verdict file under {@code verdictDir}. */
-  public static ReplaySummary of(Path verdictDir, ReplayPeriod period) {
+  /** Summarises the verdicts of the replay written to {@code replayOut}. */
+  public static ReplaySummary of(Path replayOut, ReplayPeriod period) {
     Map<Long, AbuseScore> decisive = new HashMap<>();
     Map<Long, long[]> flaggedSpans = new HashMap<>();
-    long verdicts = 0;
+    long[] verdicts = {0};
     Map<String, Long> models = new TreeMap<>();
-    for (Path file : jsonlFiles(verdictDir)) {
-      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        long lineNumber = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lineNumber++;
-          if (line.isBlank()) {
-            continue;
-          }
-          AbuseScore score;
-          try {
-            score = JsonLines.parse(line, AbuseScore.newBuilder()).build();
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage());
-          }
-          verdicts++;
-          models.merge(score.getModelName() + ":" + score.getModelVersion(), 1L, Long::sum);
-          decisive.merge(score.getMemberId(), score, (a, b) -> moreDecisive(b, a) ? b : a);
-          if (score.getAction() != Action.NONE) {
-            flaggedSpans.merge(score.getMemberId(), new long[] {score.getWindowStartMs(), score.getAsOfMs()},
-                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    ReplayLabel.forEachVerdict(replayOut, score -> {
+      verdicts[0]++;
+      models.merge(score.getModelName() + ":" + score.getModelVersion(), 1L, Long::sum);
+      decisive.merge(score.getMemberId(), score, (a, b) -> moreDecisive(b, a) ? b : a);
+      if (score.getAction() != Action.NONE) {
+        flaggedSpans.merge(score.getMemberId(), new long[] {score.getWindowStartMs(), score.getAsOfMs()},
+            (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
       }
-    }
+    });
     Map<String, Long> byAction = new TreeMap<>();
     Map<String, Long> byReason = new TreeMap<>();
     long flagged = 0;
@@ -87,7 +65,7 @@ public record ReplaySummary(
         byReason.merge(leadingReason(s), 1L, Long::sum);
       }
     }
-    return new ReplaySummary(period.toString(), verdicts, decisive.size(), flagged, byAction, byReason, models, List.of(), decisive,
+    return new ReplaySummary(period.toString(), verdicts[0], decisive.size(), flagged, byAction, byReason, models, List.of(), decisive,
         flaggedSpans);
   }
 
@@ -190,14 +168,4 @@ public record ReplaySummary(
     return out.toString();
   }
 
-  static List<Path> jsonlFiles(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(dir + " holds no replay verdicts (no such directory)");
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
-  }
 }

@@ -7,7 +7,6 @@ import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.replay.ArchivePipeline;
 import dev.vigil.replay.ReplayLabel;
-import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.PaneTiming;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ReplayBenchmark {
   private static final String WINDOWS = "1m/30s,10m/1m,60m/5m";
+  /** A streaming run that produces no final verdict for this long after the publisher finished is over. */
+  private static final Duration QUIET = Duration.ofSeconds(120);
 
   private ReplayBenchmark() {}
 
@@ -73,19 +73,26 @@ public final class ReplayBenchmark {
     }
   }
 
-  public static void run(int events, int hours, int members, int rounds, Path work) throws Exception {
+  /**
+   * Builds the data set (or reuses {@code existingArchive} over {@code [from, to)}, when given) and runs the
+   * rounds.
+   */
+  public static void run(int events, int hours, int members, int rounds, Path work, Path existingArchive, String existingFrom,
+      String existingTo) throws Exception {
     if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
       throw new IllegalArgumentException("bench replay measures its processes with /usr/bin/time (Debian package 'time'), not found");
     }
     Files.createDirectories(work);
-    long end = ArchiveLayout.hourStart(System.currentTimeMillis()) - 60_000;
-    long start = end - hours * ArchiveLayout.HOUR_MS;
+    long end = existingArchive != null ? Instant.parse(existingTo).toEpochMilli() : ArchiveLayout.hourStart(System.currentTimeMillis()) - 60_000;
+    long start = existingArchive != null ? Instant.parse(existingFrom).toEpochMilli() : end - hours * ArchiveLayout.HOUR_MS;
     String from = Instant.ofEpochMilli(start).toString();
     String to = Instant.ofEpochMilli(end).toString();
-    Path archive = work.resolve("archive-" + end);
+    Path archive = existingArchive != null ? existingArchive : work.resolve("archive-" + end);
     List<Round> results = new ArrayList<>();
     try (BrokerProcess kafka = BrokerProcess.start(work.resolve("broker-" + end), Duration.ofSeconds(60))) {
-      prepare(kafka, archive, events, members, start, end);
+      if (existingArchive == null) {
+        prepare(kafka, archive, events, members, start, end);
+      }
       Map<String, AbuseScore> reference = null;
       for (int r = 1; r <= rounds; r++) {
         Round batch = batch(r, archive, from, to, work, reference);
@@ -99,8 +106,8 @@ public final class ReplayBenchmark {
         System.out.println(streaming.describe());
       }
     }
-    System.out.printf("%nData set: %,d events from %,d members over %d h of event time (%s to %s), archived in %s%n", events, members, hours,
-        from, to, archive);
+    System.out.printf("%nData set: %s, event time %s to %s%s%n", archive, from, to,
+        existingArchive != null ? "" : String.format(" (%,d events from %,d members over %d h, generated)", events, members, hours));
     for (String side : List.of("batch", "streaming")) {
       List<Round> of = results.stream().filter(x -> x.side().equals(side)).toList();
       System.out.printf("%-9s median %.1f s wall, %.1f CPU-s, peak RSS %,d MB%n", side, median(of, x -> x.wallSeconds()),
@@ -189,9 +196,9 @@ public final class ReplayBenchmark {
       long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
       long lastNew = System.nanoTime();
       // Done when every boundary the batch labelled has its final verdict, or when the publisher has finished and
-      // nothing new came for 30 s (then the missing ones are reported, not waited for).
+      // nothing new came for QUIET (then the missing ones are reported, not waited for; wall time ends at the last one).
       while (!finals.keySet().containsAll(reference.keySet())
-          && !(published != null && System.nanoTime() - lastNew > Duration.ofSeconds(30).toNanos())) {
+          && !(published != null && System.nanoTime() - lastNew > QUIET.toNanos())) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("streaming round " + round + ": " + finals.size() + " of " + reference.size()
               + " final verdicts after 2 h");
@@ -228,16 +235,9 @@ public final class ReplayBenchmark {
     return s.toBuilder().clearProcessingTimeMs().clearPaneTiming().build();
   }
 
-  private static Map<String, AbuseScore> batchVerdicts(Path out) throws IOException {
+  private static Map<String, AbuseScore> batchVerdicts(Path out) {
     Map<String, AbuseScore> verdicts = new HashMap<>();
-    try (Stream<Path> files = Files.walk(out.resolve(ReplayLabel.VERDICTS))) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          AbuseScore s = JsonLines.parse(line, AbuseScore.newBuilder()).build();
-          verdicts.put(s.getMemberId() + "@" + s.getAsOfMs(), s);
-        }
-      }
-    }
+    ReplayLabel.forEachVerdict(out, s -> verdicts.put(s.getMemberId() + "@" + s.getAsOfMs(), s));
     return verdicts;
   }
 

@@ -11,7 +11,6 @@ import dev.vigil.replay.ArchiveSelection;
 import dev.vigil.replay.ReplayBackfill;
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
-import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.Verdicts;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
@@ -37,7 +36,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -98,7 +96,7 @@ class BackfillHandOffTest {
     Path streamingRun = dir.resolve("streaming");
     ReplayLabel.run(ReplayLabel.options(List.of("--runner=DirectRunner"), null, streamingRun),
         ArchiveSelection.of(archive, new ReplayPeriod(start, end)), streamingRun, null);
-    List<AbuseScore> streamed = verdicts(streamingRun).stream()
+    List<AbuseScore> streamed = ReplayLabel.readVerdicts(streamingRun).stream()
         .map(s -> s.toBuilder().setModelVersion("streaming").build())
         .sorted(Comparator.comparingLong(AbuseScore::getAsOfMs)).toList();
 
@@ -152,7 +150,7 @@ class BackfillHandOffTest {
         assertThat(record).contains("\"cutoffMs\" : " + cutoff).contains("\"version\" : " + result.push().version());
 
         // The oracle: per member, the newest of the backfill's verdicts and the real-time verdicts from the rewind on.
-        List<AbuseScore> candidates = new ArrayList<>(verdicts(backfillRun));
+        List<AbuseScore> candidates = new ArrayList<>(ReplayLabel.readVerdicts(backfillRun));
         assertThat(candidates).allSatisfy(v -> assertThat(v.getAsOfMs()).isLessThanOrEqualTo(cutoff));
         streamed.stream().filter(v -> v.getAsOfMs() - 1 >= cutoff - REWIND.toMillis()).forEach(candidates::add);
         Map<Long, AbuseScore> expected = newestPerMember(candidates);
@@ -209,17 +207,5 @@ class BackfillHandOffTest {
       Thread.sleep(200); // polling the store's ingestion; it offers nothing to wait on
     }
     throw new AssertionError("store did not ingest the real-time topic within 60 s");
-  }
-
-  private static List<AbuseScore> verdicts(Path out) throws Exception {
-    List<AbuseScore> all = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(out.resolve(ReplayLabel.VERDICTS))) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          all.add(JsonLines.parse(line, AbuseScore.newBuilder()).build());
-        }
-      }
-    }
-    return all;
   }
 }

@@ -16,7 +16,6 @@ import dev.vigil.replay.ArchivePipeline;
 import dev.vigil.replay.ArchiveSelection;
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
-import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.PaneTiming;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -151,15 +149,8 @@ class StreamBatchParityTest {
     return out;
   }
 
-  private static Map<String, AbuseScore> verdicts(Path out) throws Exception {
-    List<AbuseScore> all = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(out.resolve(ReplayLabel.VERDICTS))) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          all.add(JsonLines.parse(line, AbuseScore.newBuilder()).build());
-        }
-      }
-    }
+  private static Map<String, AbuseScore> verdicts(Path out) {
+    List<AbuseScore> all = ReplayLabel.readVerdicts(out);
     Map<String, AbuseScore> byKey = finalVerdicts(all);
     assertThat(byKey).as("one verdict per member and boundary in a batch replay").hasSize(all.size());
     return byKey;

@@ -10,13 +10,10 @@ import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.replay.ReplaySummary;
 import dev.vigil.schemas.JsonLines;
-import dev.vigil.schemas.v1.AbuseScore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,15 +35,9 @@ class SparkReplayTest {
   }
 
   /** Every verdict line without its processing time, sorted. */
-  private static List<String> verdictLines(Path out) throws Exception {
+  private static List<String> verdictLines(Path out) {
     List<String> lines = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(out.resolve(ReplayLabel.VERDICTS))) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          lines.add(JsonLines.print(JsonLines.parse(line, AbuseScore.newBuilder()).clearProcessingTimeMs().build()));
-        }
-      }
-    }
+    ReplayLabel.forEachVerdict(out, v -> lines.add(JsonLines.print(v.toBuilder().clearProcessingTimeMs().build())));
     Collections.sort(lines);
     return lines;
   }

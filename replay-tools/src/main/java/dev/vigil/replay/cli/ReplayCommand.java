@@ -60,23 +60,13 @@ public final class ReplayCommand implements Runnable {
     }
   }
 
-  @Command(name = "label", mixinStandardHelpOptions = true, description = {
-      "Run the filter and model transforms in batch over an archived period and write every verdict as JSON lines",
-      "under OUT/verdicts, dead letters under OUT/deadletters, and OUT/summary.json (members flagged per action and",
-      "reason; with --compare, which members changed verdict). Runs on FlinkRunner in batch by default; Beam flags",
-      "after the command's own pass through (--runner=DirectRunner, --windows=..., --rulesFile=...)."})
-  static final class Label implements Callable<Integer> {
+  /** What label and backfill share: the period, the model, Beam flags, and the hand-off to Spark's own JVM. */
+  abstract static class BatchReplay implements Callable<Integer> {
     @Mixin
     PeriodFlags period;
 
     @Option(names = "--model", description = "Model bundle directory (default: the built-in bundle)")
     Path model;
-
-    @Option(names = "--out", required = true, description = "Output directory (must be empty or absent)")
-    Path out;
-
-    @Option(names = "--compare", description = "Output directory of an earlier replay to compare verdicts with")
-    Path compare;
 
     @Unmatched
     List<String> beamArgs = new ArrayList<>();
@@ -85,7 +75,7 @@ public final class ReplayCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public final Integer call() throws Exception {
       ArchiveSelection selection = period.selection();
       if (SparkJvm.wanted(beamArgs)) {
         return SparkJvm.relaunch(spec);
@@ -93,11 +83,31 @@ public final class ReplayCommand implements Runnable {
       if (model != null && !Files.isDirectory(model)) {
         throw new IllegalArgumentException("--model " + model + " is not a directory");
       }
+      return run(selection, model == null ? null : model.toString());
+    }
+
+    abstract int run(ArchiveSelection selection, String modelDir) throws Exception;
+  }
+
+  @Command(name = "label", mixinStandardHelpOptions = true, description = {
+      "Run the filter and model transforms in batch over an archived period and write every verdict as JSON lines",
+      "under OUT/verdicts, dead letters under OUT/deadletters, and OUT/summary.json (members flagged per action and",
+      "reason; with --compare, which members changed verdict). Runs on FlinkRunner in batch by default; Beam flags",
+      "after the command's own pass through (--runner=DirectRunner, --windows=..., --rulesFile=...)."})
+  static final class Label extends BatchReplay {
+    @Option(names = "--out", required = true, description = "Output directory (must be empty or absent)")
+    Path out;
+
+    @Option(names = "--compare", description = "Output directory of an earlier replay to compare verdicts with")
+    Path compare;
+
+    @Override
+    int run(ArchiveSelection selection, String modelDir) throws Exception {
       if (compare != null && !Files.isDirectory(compare.resolve(ReplayLabel.VERDICTS))) {
         throw new IllegalArgumentException("--compare " + compare + " holds no replay (no " + ReplayLabel.VERDICTS + " directory)");
       }
       checkEmptyOrAbsent(out);
-      var options = ReplayLabel.options(beamArgs, model == null ? null : model.toString(), out);
+      var options = ReplayLabel.options(beamArgs, modelDir, out);
       System.out.printf("Replaying %s: %,d archived records in %d files, on %s%n", selection.period(), selection.records(),
           selection.dataFiles().size(), options.getRunner().getSimpleName());
       ReplaySummary summary = ReplayLabel.run(options, selection, out, compare);
@@ -112,39 +122,20 @@ public final class ReplayCommand implements Runnable {
       "cut-off is --to: the store replays its real-time topic from cut-off minus its rewind on top, so the hand-off to",
       "the streaming job leaves no gap and no member twice. Records the cut-off, the raw offsets it corresponds to and",
       "the version in OUT/backfill.json."})
-  static final class Backfill implements Callable<Integer> {
-    @Mixin
-    PeriodFlags period;
-
+  static final class Backfill extends BatchReplay {
     @Option(names = "--store", required = true, description = "Store to push to, e.g. abuse-scores")
     String store;
 
     @Option(names = "--server", defaultValue = "http://localhost:8080", description = "Store server (default: ${DEFAULT-VALUE})")
     String server;
 
-    @Option(names = "--model", description = "Model bundle directory (default: the built-in bundle)")
-    Path model;
-
     @Option(names = "--out", defaultValue = ".vigil/backfill", description = "Working directory for the verdicts (default: ${DEFAULT-VALUE}/<store>-<now>)")
     Path out;
 
-    @Unmatched
-    List<String> beamArgs = new ArrayList<>();
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-      ArchiveSelection selection = period.selection();
-      if (SparkJvm.wanted(beamArgs)) {
-        return SparkJvm.relaunch(spec);
-      }
-      if (model != null && !Files.isDirectory(model)) {
-        throw new IllegalArgumentException("--model " + model + " is not a directory");
-      }
+    int run(ArchiveSelection selection, String modelDir) throws Exception {
       Path dir = out.resolve(store + "-" + System.currentTimeMillis());
-      var options = ReplayLabel.options(beamArgs, model == null ? null : model.toString(), dir);
+      var options = ReplayLabel.options(beamArgs, modelDir, dir);
       System.out.printf("Backfilling %s from %s: %,d archived records, cut-off %s%n", store, selection.period(), selection.records(),
           java.time.Instant.ofEpochMilli(selection.period().toMs()));
       var result = dev.vigil.replay.ReplayBackfill.run(options, selection, dir, dev.vigil.store.client.VigilStoreClient.forServerFlag(server), store, s -> System.out.printf(
