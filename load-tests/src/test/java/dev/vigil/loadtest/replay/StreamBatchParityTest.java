@@ -66,19 +66,16 @@ class StreamBatchParityTest {
       try {
         jobs.add(StreamingJobs.start(FilterPipeline.create(FilterPipeline.parseOptions(concat(common,
             "--inputTopic=raw", "--outputTopic=filtered", "--consumerGroup=parity-filter")))));
+        // Started before any partial exists: the idle-startup grace keeps its watermark on the partials' event time.
+        jobs.add(StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(concat(common,
+            "--filteredTopic=filtered", "--scoresTopic=scores", "--storeTopic=store-rt", "--consumerGroup=parity-model",
+            "--windows=" + WINDOWS)))));
         jobs.add(StreamingJobs.start(ArchivePipeline.create(ArchivePipeline.parseOptions(concat(common,
             "--inputTopic=raw", "--archive=" + archive, "--archiveLateFiringDelayMs=1000")))));
         produce(kafka.bootstrapServers(), "raw", events);
         awaitArchived(archive, start, end, EVENTS, Duration.ofSeconds(240));
         kafka.topics().awaitRecords("filtered", rs -> eventsIn(rs) >= EVENTS, Duration.ofSeconds(240));
         assertThat(eventsIn(kafka.topics().readAll("filtered"))).as("valid events in the streaming filter's partials").isEqualTo(EVENTS);
-        // The model job starts on the filter's finished output: a backlog it catches up on, its watermark following
-        // the partials' event time. (Started beside an idle topic instead, its watermark follows the clock, rows of
-        // hours-old boundaries are scored as soon as their first partial lands, and later partials revise only the
-        // member's latest row: see the note in docs/architecture.md.)
-        jobs.add(StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(concat(common,
-            "--filteredTopic=filtered", "--scoresTopic=scores", "--storeTopic=store-rt", "--consumerGroup=parity-model",
-            "--windows=" + WINDOWS)))));
 
         Path batchOut = dir.resolve("flink-batch");
         ReplayPeriod period = new ReplayPeriod(start, end + 1);

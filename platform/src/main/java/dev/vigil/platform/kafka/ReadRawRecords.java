@@ -62,7 +62,7 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
             .commitOffsetsInFinalize()
             .withTimestampPolicyFactory(BoundedOutOfOrdernessPolicy.factory(recordTime,
                 Duration.millis(options.getMaxOutOfOrdernessMs()),
-                Duration.millis(options.getIdlePartitionTimeoutMs()))))
+                Duration.millis(options.getIdlePartitionTimeoutMs()), Duration.millis(options.getIdleStartupGraceMs()))))
         .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()))
         .setCoder(ProtoCoder.of(RawRecord.class));
   }

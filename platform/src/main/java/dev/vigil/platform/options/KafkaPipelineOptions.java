@@ -47,6 +47,13 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
 
   void setIdlePartitionTimeoutMs(Long value);
 
+  @Description("Until a partition's first record, and for at most this many ms after the job starts, idleness does not"
+      + " move its watermark to the clock: a job started before its backlog arrives then keeps event time")
+  @Default.Long(0L)
+  Long getIdleStartupGraceMs();
+
+  void setIdleStartupGraceMs(Long value);
+
   @Description("An event may claim to be at most this many ms ahead of its record's Kafka timestamp (or of now, if that is"
       + " earlier); a later event time goes to the dead-letter topic and never moves the watermark")
   @Default.Long(EventTimeBounds.DEFAULT_MAX_FUTURE_SKEW_MS)
@@ -71,6 +78,9 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
     }
     if (o.getMaxFutureSkewMs() < 0) {
       throw new IllegalArgumentException("--maxFutureSkewMs must be >= 0, got " + o.getMaxFutureSkewMs());
+    }
+    if (o.getIdleStartupGraceMs() < 0) {
+      throw new IllegalArgumentException("--idleStartupGraceMs must be >= 0, got " + o.getIdleStartupGraceMs());
     }
     if (o.getIdlePartitionTimeoutMs() <= 0) {
       throw new IllegalArgumentException("--idlePartitionTimeoutMs must be > 0, got " + o.getIdlePartitionTimeoutMs());

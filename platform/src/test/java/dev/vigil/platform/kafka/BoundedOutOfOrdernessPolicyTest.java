@@ -29,9 +29,13 @@ class BoundedOutOfOrdernessPolicyTest {
   };
 
   private TimestampPolicy<byte[], Long> policy(Optional<Instant> previous) {
+    return policy(previous, Duration.ZERO);
+  }
+
+  private TimestampPolicy<byte[], Long> policy(Optional<Instant> previous, Duration startupGrace) {
     // The record value carries its event time, as ActivityEvent bytes do.
     return new BoundedOutOfOrdernessPolicy<>(r -> new Instant(r.getKV().getValue()), Duration.millis(500),
-        Duration.millis(2_000), previous, () -> wallClock[0]);
+        Duration.millis(2_000), startupGrace, previous, () -> wallClock[0]);
   }
 
   private static KafkaRecord<byte[], Long> record(long eventTime) {
@@ -69,6 +73,24 @@ class BoundedOutOfOrdernessPolicyTest {
     assertThat(p.getWatermark(ctx)).isEqualTo(BoundedWindow.TIMESTAMP_MIN_VALUE);
     wallClock[0] = wallClock[0].plus(2_000);
     assertThat(p.getWatermark(ctx)).isEqualTo(wallClock[0].minus(500));
+  }
+
+  @Test
+  void withAStartupGraceAnEmptyPartitionWaitsForItsFirstRecordInsteadOfRunningToTheClock() {
+    backlog = 0;
+    TimestampPolicy<byte[], Long> p = policy(Optional.empty(), Duration.millis(60_000));
+    wallClock[0] = wallClock[0].plus(10_000);
+    assertThat(p.getWatermark(ctx)).as("idle, but nothing seen yet and within the grace").isEqualTo(BoundedWindow.TIMESTAMP_MIN_VALUE);
+
+    p.getTimestampForRecord(ctx, record(300_000)); // a backlog from long ago arrives
+    assertThat(p.getWatermark(ctx)).as("follows the backlog's event time").isEqualTo(new Instant(299_500));
+    wallClock[0] = wallClock[0].plus(3_000);
+    assertThat(p.getWatermark(ctx)).as("caught up and quiet after its first record: the clock").isEqualTo(wallClock[0].minus(500));
+
+    TimestampPolicy<byte[], Long> never = policy(Optional.empty(), Duration.millis(60_000));
+    wallClock[0] = wallClock[0].plus(60_000);
+    assertThat(never.getWatermark(ctx)).as("a partition that never gets a record stops holding after the grace")
+        .isEqualTo(wallClock[0].minus(500));
   }
 
   @Test
