@@ -194,11 +194,14 @@ public final class ReplayBenchmark {
     Map<String, AbuseScore> finals = new HashMap<>();
     java.util.Set<String> unmatched = new java.util.HashSet<>(reference.keySet());
     double wall;
+    double cpuToLastVerdict;
     Usage published = null;
     Usage engine;
     try (KafkaConsumer<byte[], byte[]> tail = consumer(kafka.bootstrapServers(), scores)) {
       long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
       long lastNew = System.nanoTime();
+      long cpuSampledAt = 0;
+      double cpuAtLastVerdict = 0;
       while (!unmatched.isEmpty() && !(published != null && System.nanoTime() - lastNew > QUIET.toNanos())) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("streaming round " + round + ": " + unmatched.size() + " boundaries unmatched after 2 h");
@@ -218,6 +221,10 @@ public final class ReplayBenchmark {
           }
           lastNew = System.nanoTime();
         }
+        if (lastNew > cpuSampledAt) { // the jobs' CPU as of their last output, not of the quiet wait after it
+          cpuAtLastVerdict = filter.cpuSeconds() + model.cpuSeconds();
+          cpuSampledAt = System.nanoTime();
+        }
         if (published == null && !publisher.running()) {
           published = publisher.awaitExit(Duration.ofSeconds(10));
         }
@@ -225,6 +232,7 @@ public final class ReplayBenchmark {
             reference.size() - unmatched.size(), reference.size()));
       }
       wall = (lastNew - t0) / 1e9;
+      cpuToLastVerdict = cpuAtLastVerdict;
       BenchSupport.progressDone();
       if (published == null) {
         published = publisher.awaitExit(Duration.ofMinutes(10));
@@ -233,7 +241,9 @@ public final class ReplayBenchmark {
       engine = filter.stop().plus(model.stop());
       publisher.stop();
     }
-    return new Round("streaming", round, wall, engine, published, finals.size(), reference.size() - unmatched.size());
+    // CPU up to the last verdict (sampled from /proc while running); peak memory from /usr/bin/time at exit.
+    Usage toLastVerdict = new Usage(engine.wallSeconds(), cpuToLastVerdict, engine.peakRssKb());
+    return new Round("streaming", round, wall, toLastVerdict, published, finals.size(), reference.size() - unmatched.size());
   }
 
   private static long identical(Map<String, AbuseScore> a, Map<String, AbuseScore> b) {
@@ -291,6 +301,12 @@ public final class ReplayBenchmark {
 
     boolean running() {
       return time.isAlive();
+    }
+
+    /** CPU the JVM under {@code time} has used so far. */
+    double cpuSeconds() {
+      return time.toHandle().children().findFirst().flatMap(h -> h.info().totalCpuDuration())
+          .map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     Usage awaitExit(Duration timeout) throws Exception {
