@@ -33,9 +33,13 @@ public final class ArchiveLayout {
     return FOLDER.format(Instant.ofEpochMilli(hourStart(hourStartMs)));
   }
 
-  /** A data file's name within its hour folder; deterministic, so a retried pane overwrites itself. */
-  public static String dataFileName(long paneIndex, int shard, int shardCount) {
-    return String.format("part-%05d-%05d-of-%05d%s", paneIndex, shard, shardCount, DATA_SUFFIX);
+  /**
+   * A data file's name within its hour folder. Deterministic within one run of the archiving job (a pane
+   * retried after a failure overwrites its own file); {@code runId} (when the job's graph was built) keeps a
+   * fresh start from overwriting what an earlier run wrote for the same hour and pane.
+   */
+  public static String dataFileName(long runId, long paneIndex, int shard, int shardCount) {
+    return String.format("part-%d-%05d-%05d-of-%05d%s", runId, paneIndex, shard, shardCount, DATA_SUFFIX);
   }
 
   public static String manifestNameFor(String dataFileName) {

@@ -61,7 +61,8 @@ final class TrainCommand implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--archive", description = "Train on an archived period instead of synthetic traffic: the archive root"
-      + " ('vigil archive'); needs --from, --to and --labels")
+      + " ('vigil archive'); needs --from, --to and --labels. Rows are built with the default filter rules and 5 s"
+      + " partials, as for synthetic traffic")
   Path archive;
 
   @Option(names = "--from", description = "With --archive: start of the period, ISO-8601")

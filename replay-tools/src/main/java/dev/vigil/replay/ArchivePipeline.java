@@ -5,15 +5,16 @@ import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.platform.io.RawActivitySource;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 
 /**
  * The archiving job: {@code vigil.activity.raw} -> hourly Parquet files with offset manifests
- * ({@link WriteArchive}), streaming, stamped with the same event time as the filter job's records, so a
- * replay of the archive sees what the filter saw. Its own consumer group: it reads beside the filter.
+ * ({@link WriteArchive}), streaming, stamped with the same event time as the filter job's records. A replay
+ * of the archive sees the same records at the same event times; what it does not repeat is the live job's
+ * lateness (a batch has none), so records the live filter dropped as too late are counted in a replay.
+ * Its own consumer group: it reads beside the filter.
  */
 public final class ArchivePipeline {
   private ArchivePipeline() {}
@@ -21,7 +22,7 @@ public final class ArchivePipeline {
   public static ArchivePipelineOptions parseOptions(String[] args) {
     PipelineOptionsFactory.register(ArchivePipelineOptions.class);
     ArchivePipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ArchivePipelineOptions.class);
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--consumerGroup"))) {
+    if (!StreamingJobDefaults.given(args, "--consumerGroup")) {
       options.setConsumerGroup(ArchivePipelineOptions.DEFAULT_CONSUMER_GROUP);
     }
     ArchivePipelineOptions.validate(options);

@@ -12,9 +12,11 @@ import java.util.Map;
 
 /**
  * The archive files a period needs, found through their manifests: a data file counts only once its
- * manifest exists (the archiving job writes the manifest after the file is complete).
+ * manifest exists (the archiving job writes the manifest after the file is complete). A manifest that
+ * cannot be read is reported in {@link #problems()} and its file left out, never fatal.
  */
-public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManifest> manifests, List<String> dataFiles) {
+public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManifest> manifests, List<String> dataFiles,
+    List<String> problems) {
 
   /** Throws IllegalArgumentException with one line when the period has no archive at all. */
   public static ArchiveSelection of(Path root, ReplayPeriod period) {
@@ -23,8 +25,15 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
     }
     List<ArchiveManifest> manifests = new ArrayList<>();
     List<String> files = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (Path manifestPath : ArchiveLayout.manifests(root, period.fromMs(), period.toMs())) {
-      ArchiveManifest manifest = ArchiveManifest.read(manifestPath);
+      ArchiveManifest manifest;
+      try {
+        manifest = ArchiveManifest.read(manifestPath);
+      } catch (ArchiveFormatException | java.io.UncheckedIOException e) {
+        problems.add(e.getMessage() + " (its data file is left out)");
+        continue;
+      }
       if (manifest.records() == 0 || manifest.maxEventTimeMs() < period.fromMs() || manifest.minEventTimeMs() >= period.toMs()) {
         continue;
       }
@@ -34,7 +43,42 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no archived records in " + period + " under " + root);
     }
-    return new ArchiveSelection(root, period, List.copyOf(manifests), List.copyOf(files));
+    return new ArchiveSelection(root, period, List.copyOf(manifests), List.copyOf(files), List.copyOf(problems));
+  }
+
+  /**
+   * The files grouped into read units: one file each, except in an hour where two files name the same
+   * offsets (a restarted archiving job archived them again), whose files form one unit that is read with
+   * each record kept once.
+   */
+  public List<List<String>> readUnits() {
+    Map<Long, List<Integer>> byHour = new java.util.TreeMap<>();
+    for (int i = 0; i < manifests.size(); i++) {
+      byHour.computeIfAbsent(manifests.get(i).hourStartMs(), h -> new ArrayList<>()).add(i);
+    }
+    List<List<String>> units = new ArrayList<>();
+    byHour.forEach((hour, indexes) -> {
+      if (overlapping(indexes.stream().map(manifests::get).toList())) {
+        units.add(indexes.stream().map(dataFiles::get).toList());
+      } else {
+        indexes.forEach(i -> units.add(List.of(dataFiles.get(i))));
+      }
+    });
+    return units;
+  }
+
+  static boolean overlapping(List<ArchiveManifest> sameHour) {
+    Map<String, List<long[]>> runs = new java.util.HashMap<>();
+    sameHour.forEach(m -> m.offsets().forEach((tp, r) -> runs.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(r)));
+    for (List<long[]> r : runs.values()) {
+      r.sort(java.util.Comparator.comparingLong(x -> x[0]));
+      for (int i = 1; i < r.size(); i++) {
+        if (r.get(i)[0] <= r.get(i - 1)[1]) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -60,9 +104,23 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
           onMalformed.accept(e);
         }
       }
-      records.sort(java.util.Comparator.comparingLong(ArchivedRecord::eventTimeMs));
-      records.forEach(each);
+      // Ties in event time go in offset order per partition; a record archived twice (a restarted archiving
+      // job re-reads what it had not committed) goes out once.
+      records.sort(java.util.Comparator.comparingLong(ArchivedRecord::eventTimeMs)
+          .thenComparing(r -> r.raw().getTopic()).thenComparingInt(r -> r.raw().getPartition()).thenComparingLong(r -> r.raw().getOffset()));
+      ArchivedRecord previous = null;
+      for (ArchivedRecord r : records) {
+        if (previous == null || !sameCoordinates(previous, r)) {
+          each.accept(r);
+        }
+        previous = r;
+      }
     }
+  }
+
+  private static boolean sameCoordinates(ArchivedRecord a, ArchivedRecord b) {
+    return a.raw().getOffset() == b.raw().getOffset() && a.raw().getPartition() == b.raw().getPartition()
+        && a.raw().getTopic().equals(b.raw().getTopic());
   }
 
   /** Records in the selected files (some may lie outside the period, in its first and last hour). */

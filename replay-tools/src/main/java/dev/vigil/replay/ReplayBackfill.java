@@ -31,8 +31,11 @@ public final class ReplayBackfill {
   public record Result(ReplaySummary summary, PushStatus push, Map<String, Long> rawOffsetsBeforeCutoff) {}
 
   public static Result run(ReplayPipelineOptions options, ArchiveSelection selection, Path out, VigilStoreClient client, String store,
-      Consumer<PushStatus> onProgress) throws InterruptedException {
+      Consumer<PushStatus> onProgress) throws InterruptedException, IOException {
     ReplaySummary summary = ReplayLabel.run(options, selection, out, null);
+    if (summary.verdicts() == 0) {
+      throw new IllegalArgumentException("the replay of " + selection.period() + " gave no verdicts; nothing to push to " + store);
+    }
     long cutoffMs = selection.period().toMs();
     Map<String, Long> offsets = selection.lastOffsetsBefore(cutoffMs);
     PushStatus started = client.push(store, new PushRequest(out.resolve(ReplayLabel.VERDICTS).toAbsolutePath().toString(), cutoffMs));

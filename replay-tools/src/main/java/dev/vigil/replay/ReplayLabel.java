@@ -45,11 +45,11 @@ public final class ReplayLabel {
   public static ReplayPipelineOptions options(List<String> beamArgs, String modelDir, Path out) {
     List<String> args = new ArrayList<>(beamArgs);
     defaultFlag(args, "--runner", "FlinkRunner");
-    if (args.contains("--runner=FlinkRunner")) {
+    if (runner(args).equals("flink")) {
       defaultFlag(args, "--flinkMaster", "[local]");
       defaultFlag(args, "--fasterCopy", "true");
     }
-    if (args.contains("--runner=SparkRunner")) {
+    if (runner(args).equals("spark")) {
       defaultFlag(args, "--sparkMaster", "local[" + Runtime.getRuntime().availableProcessors() + "]");
       // Spark's web UI would listen on every interface for the length of a replay; nobody reads it here.
       System.setProperty("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
@@ -70,6 +70,16 @@ public final class ReplayLabel {
     return options;
   }
 
+  /**
+   * The runner {@code --runner} names, as Beam resolves it: {@code flink} for {@code FlinkRunner},
+   * {@code flink}, or {@code org.apache.beam.runners.flink.FlinkRunner}; empty when none is given.
+   */
+  public static String runner(List<String> args) {
+    String value = args.stream().filter(a -> a.startsWith("--runner=")).reduce((a, b) -> b).map(a -> a.substring(9)).orElse("");
+    String name = value.substring(value.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith("runner") ? name.substring(0, name.length() - "runner".length()) : name;
+  }
+
   private static void defaultFlag(List<String> args, String flag, String value) {
     if (args.stream().noneMatch(a -> a.equals(flag) || a.startsWith(flag + "="))) {
       args.add(flag + "=" + value);
@@ -80,7 +90,7 @@ public final class ReplayLabel {
   public static Pipeline create(ReplayPipelineOptions options, ArchiveSelection selection, Path out) {
     Pipeline pipeline = Pipeline.create(options);
     ReplayPeriod period = selection.period();
-    PCollectionTuple raw = pipeline.apply("ReadRawActivity", RawActivitySource.archive(selection.dataFiles(), period.fromMs(), period.toMs()));
+    PCollectionTuple raw = pipeline.apply("ReadRawActivity", RawActivitySource.archive(selection.readUnits(), period.fromMs(), period.toMs()));
     PCollectionTuple filtered = raw.get(RawActivitySource.RECORDS)
         .apply("FilterActivity", FilterPipeline.filterActivity(options, FilterPipeline.loadRules(options)));
     PCollectionTuple scored = filtered.get(FilterActivity.PARTIALS).apply("ScoreMemberActivity", ScoreMemberActivity.from(options));
@@ -94,7 +104,8 @@ public final class ReplayLabel {
   }
 
   /** Runs the replay to the end with a progress line, then summarises (and compares with {@code compare}, if given). */
-  public static ReplaySummary run(ReplayPipelineOptions options, ArchiveSelection selection, Path out, Path compare) {
+  public static ReplaySummary run(ReplayPipelineOptions options, ArchiveSelection selection, Path out, Path compare)
+      throws java.io.IOException {
     long total = selection.records();
     long startNanos = System.nanoTime();
     long readBefore = ReadArchive.recordsReadInThisJvm();
@@ -103,9 +114,11 @@ public final class ReplayLabel {
       t.setDaemon(true);
       return t;
     });
-    ticker.scheduleAtFixedRate(() -> ProgressLine.show(progress(ReadArchive.recordsReadInThisJvm() - readBefore, total,
-        System.nanoTime() - startNanos)), 1, 1, TimeUnit.SECONDS);
+    ticker.scheduleAtFixedRate(() -> ProgressLine.show(progress("replay", ReadArchive.recordsReadInThisJvm() - readBefore, total,
+        "read ", System.nanoTime() - startNanos)), 1, 1, TimeUnit.SECONDS);
     try {
+      // A period whose records are all filtered out writes no verdict file; the folder says "none", not "missing".
+      java.nio.file.Files.createDirectories(out.resolve(VERDICTS));
       PipelineResult.State state = create(options, selection, out).run().waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("replay ended " + state);
@@ -161,11 +174,13 @@ public final class ReplayLabel {
     }
   }
 
-  static String progress(long read, long total, long elapsedNanos) {
+  /** "VERB: N events ... (P% of T archived), R events/s, ETA": the one progress line of replays and publishes. */
+  static String progress(String verb, long done, long total, String detail, long elapsedNanos) {
     double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
-    double rate = read / seconds;
-    double percent = total == 0 ? 100 : Math.min(100.0, 100.0 * read / total);
-    String eta = rate <= 0 || read >= total ? "-" : Math.round((total - read) / rate) + " s";
-    return String.format("replay: %,d events read (%.1f%% of %,d archived), %,.0f events/s, ETA %s", read, percent, total, rate, eta);
+    double rate = done / seconds;
+    double percent = total == 0 ? 100 : Math.min(100.0, 100.0 * done / total);
+    String eta = rate <= 0 || done >= total ? "-" : Math.round((total - done) / rate) + " s";
+    return String.format("%s: %,d events %s(%.1f%% of %,d archived), %,.0f events/s, ETA %s", verb, done, detail, percent, total, rate, eta);
   }
+
 }

@@ -83,7 +83,8 @@ public final class ReplayPublish {
               }
             });
         long eventTime = r.eventTimeMs();
-        ProgressLine.show(() -> progress(acknowledged.get(), total, eventTime, System.nanoTime() - startNanos));
+        ProgressLine.show(() -> ReplayLabel.progress("publish", acknowledged.get(), total,
+            "at " + Instant.ofEpochMilli(eventTime) + " ", System.nanoTime() - startNanos));
       }, e -> {
         malformed.incrementAndGet();
         LOG.warn("skipping the rest of a malformed archive file: {}", e.getMessage());
@@ -111,11 +112,4 @@ public final class ReplayPublish {
     }
   }
 
-  static String progress(long sent, long total, long eventTimeMs, long elapsedNanos) {
-    double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
-    double rate = sent / seconds;
-    String eta = rate <= 0 || sent >= total ? "-" : Math.round((total - sent) / rate) + " s";
-    return String.format("publish: %,d events (%.1f%% of %,d archived), at %s, %,.0f events/s, ETA %s", sent,
-        total == 0 ? 100.0 : Math.min(100.0, 100.0 * sent / total), total, Instant.ofEpochMilli(eventTimeMs), rate, eta);
-  }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
@@ -153,6 +154,43 @@ public class ArchiveAndReplayTest {
     assertThat(second.decisive()).isEqualTo(summary.decisive().entrySet().stream().collect(
         java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toBuilder().setProcessingTimeMs(
             second.decisive().get(e.getKey()).getProcessingTimeMs()).build())));
+  }
+
+  @Test
+  void anHourArchivedTwiceByARestartedJobIsReplayedOnceAndABrokenManifestIsReportedNotFatal(@TempDir Path dir) throws Exception {
+    Path once = dir.resolve("once");
+    Path twice = dir.resolve("twice");
+    archive(rawRecords(), once);
+    archive(rawRecords(), twice);
+    archive(rawRecords(), twice); // a fresh start re-reads what it had not committed: new file names, same offsets
+    Path hour = twice.resolve(ArchiveLayout.hourFolder(START));
+    Files.writeString(hour.resolve("part-1-00000-00000-of-00001.manifest.json"), "{\"format\":\"vigil-arch"); // cut short
+    ReplayPeriod period = new ReplayPeriod(START, START + SPAN);
+
+    ArchiveSelection selection = ArchiveSelection.of(twice, period);
+    assertThat(selection.problems()).singleElement().asString().contains("part-1-00000-00000-of-00001.manifest.json");
+    assertThat(selection.readUnits()).as("one unit per hour: every hour was archived twice").hasSize(3)
+        .allSatisfy(unit -> assertThat(unit).hasSizeGreaterThan(1));
+
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    ReplaySummary single = ReplayLabel.run(ReplayLabel.options(List.of("--runner=DirectRunner"), null, a), ArchiveSelection.of(once, period), a, null);
+    ReplaySummary doubled = ReplayLabel.run(ReplayLabel.options(List.of("--runner=DirectRunner"), null, b), selection, b, null);
+    assertThat(doubled.verdicts()).isEqualTo(single.verdicts());
+    assertThat(ReplayLabel.readVerdicts(b).stream().map(v -> v.toBuilder().clearProcessingTimeMs().build()).collect(Collectors.toSet()))
+        .isEqualTo(ReplayLabel.readVerdicts(a).stream().map(v -> v.toBuilder().clearProcessingTimeMs().build()).collect(Collectors.toSet()));
+
+    List<String> published = new ArrayList<>();
+    selection.forEachInEventTimeOrder(r -> published.add(r.raw().getPartition() + "@" + r.raw().getOffset()), e -> { });
+    assertThat(published).doesNotHaveDuplicates().hasSize(rawRecords().size());
+  }
+
+  @Test
+  void theRunnerFlagIsReadAsBeamReadsIt() {
+    assertThat(ReplayLabel.runner(List.of("--runner=FlinkRunner"))).isEqualTo("flink");
+    assertThat(ReplayLabel.runner(List.of("--runner=spark"))).isEqualTo("spark");
+    assertThat(ReplayLabel.runner(List.of("--runner=org.apache.beam.runners.spark.SparkRunner"))).isEqualTo("spark");
+    assertThat(ReplayLabel.runner(List.of("--windows=1m/30s"))).isEmpty();
   }
 
   @Test

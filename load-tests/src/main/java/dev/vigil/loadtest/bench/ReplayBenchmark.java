@@ -88,16 +88,19 @@ public final class ReplayBenchmark {
     String from = Instant.ofEpochMilli(start).toString();
     String to = Instant.ofEpochMilli(end).toString();
     Path archive = existingArchive != null ? existingArchive : work.resolve("archive-" + end);
+    // Everything of this run (outputs, broker, process logs) in a folder of its own: runs never share state.
+    Path runDir = Files.createDirectories(work.resolve("run-" + System.currentTimeMillis()));
+    Measured.logs = runDir;
     List<Round> results = new ArrayList<>();
-    try (BrokerProcess kafka = BrokerProcess.start(work.resolve("broker-" + end), Duration.ofSeconds(60))) {
+    try (BrokerProcess kafka = BrokerProcess.start(runDir.resolve("broker"), Duration.ofSeconds(60))) {
       if (existingArchive == null) {
         prepare(kafka, archive, events, members, start, end);
       }
       Map<String, AbuseScore> reference = null;
       for (int r = 1; r <= rounds; r++) {
-        Round batch = batch(r, archive, from, to, work, reference);
+        Round batch = batch(r, archive, from, to, runDir, reference);
         if (reference == null) {
-          reference = batchVerdicts(work.resolve("batch-" + r));
+          reference = batchVerdicts(runDir.resolve("batch-" + r));
         }
         results.add(batch);
         System.out.println(batch.describe());
@@ -163,8 +166,8 @@ public final class ReplayBenchmark {
     }
   }
 
-  private static Round batch(int round, Path archive, String from, String to, Path work, Map<String, AbuseScore> reference) throws Exception {
-    Path out = work.resolve("batch-" + round);
+  private static Round batch(int round, Path archive, String from, String to, Path runDir, Map<String, AbuseScore> reference) throws Exception {
+    Path out = runDir.resolve("batch-" + round);
     Measured m = Measured.start("batch", List.of("replay", "label", "--archive", archive.toString(), "--from", from, "--to", to,
         "--out", out.toString(), "--runner=FlinkRunner", "--parallelism=2", "--windows=" + WINDOWS));
     Usage usage = m.awaitExit(Duration.ofHours(2));
@@ -278,25 +281,31 @@ public final class ReplayBenchmark {
   /** A {@code vigil} command in a JVM of its own under {@code /usr/bin/time}. */
   static final class Measured {
     private final String name;
+    /** Where the processes' logs and time reports go (the run's folder). */
+    static Path logs;
+    private static int started;
     private final Process time;
     private final Path report;
+    private final Path log;
 
-    private Measured(String name, Process time, Path report) {
+    private Measured(String name, Process time, Path report, Path log) {
       this.name = name;
       this.time = time;
       this.report = report;
+      this.log = log;
     }
 
     static Measured start(String name, List<String> vigilArgs) throws IOException {
-      Path report = Files.createTempFile("vigil-bench-" + name, ".time");
-      Path log = Files.createTempFile("vigil-bench-" + name, ".log");
+      started++;
+      Path report = logs.resolve(String.format("%02d-%s.time", started, name));
+      Path log = logs.resolve(String.format("%02d-%s.log", started, name));
       List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %U %S %M",
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
           "-cp", System.getProperty("java.class.path"), "dev.vigil.launcher.VigilCli"));
       command.addAll(vigilArgs);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
-      return new Measured(name, pb.start(), report);
+      return new Measured(name, pb.start(), report, log);
     }
 
     boolean running() {
@@ -315,7 +324,7 @@ public final class ReplayBenchmark {
         throw new IllegalStateException(name + " did not finish within " + timeout);
       }
       if (time.exitValue() != 0) {
-        throw new IllegalStateException(name + " exited " + time.exitValue() + ": " + Files.readString(report).strip());
+        throw new IllegalStateException(name + " exited " + time.exitValue() + "; its output is in " + log);
       }
       return usage();
     }

@@ -1,28 +1,21 @@
 package dev.vigil.loadtest.training;
 
-import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.nearline.ActivityFilter;
-import dev.vigil.core.nearline.MemberTimelines;
-import dev.vigil.core.nearline.ShortWindowAggregator;
+import dev.vigil.core.nearline.OnTimeRows;
 import dev.vigil.core.tiles.MemberTimeline;
 import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
-import dev.vigil.schemas.v1.ExtractedActivity;
-import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.scoring.TrainingRow;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Labelled feature rows from synthetic traffic with ground truth, produced by the code the jobs run:
- * {@link ActivityFilter} (parse, rules, extract), {@link ShortWindowAggregator} (the filter's 5 s
- * partials) and {@link MemberTimelines} (the model job's tiles and rows). Every on-time row the model job
+ * {@link ActivityFilter} (parse, rules, extract) and {@link OnTimeRows} (the filter's 5 s partials into
+ * the model job's tiles and rows). Every on-time row the model job
  * would score gives one training row per window length, labelled with the member's ground truth.
  */
 public final class LabelledFeatureRows {
-  /** The filter job's default pre-aggregation window. */
-  static final long FILTER_WINDOW_MS = 5_000;
-
   /** What traffic to simulate; {@code windows} in the model job's {@code --windows} form. */
   public record Settings(long seed, int members, double abusiveFraction, int eventsPerSecond, int minutes, String windows) {
     public Settings {
@@ -56,34 +49,21 @@ public final class LabelledFeatureRows {
   public static List<LabelledRow> generateLabelled(Settings s) {
     SyntheticActivityGenerator generator = new SyntheticActivityGenerator(s.seed(), s.members(), s.abusiveFraction());
     ActivityFilter filter = ActivityFilter.withDefaults();
-    ShortWindowAggregator partials = new ShortWindowAggregator(FILTER_WINDOW_MS, MemberActivityAggregate.DEFAULT_SKETCH_K);
-    MemberTimelines timelines = new MemberTimelines(TileLayout.parse(s.windows()), 0);
     List<LabelledRow> rows = new ArrayList<>();
-    long start = 1_700_000_000_000L - Math.floorMod(1_700_000_000_000L, 3_600_000L);
-    long total = (long) s.eventsPerSecond() * s.minutes() * 60;
-    for (long i = 0; i < total; i++) {
-      long ts = start + i * 1_000 / s.eventsPerSecond();
-      ExtractedActivity event = filter.apply(generator.next(ts));
-      if (event != null) {
-        partials.add(event);
-      }
-      if (i % s.eventsPerSecond() == 0) { // once a second of event time, as a watermark would move
-        advance(partials.closeUpTo(ts), timelines, ts - FILTER_WINDOW_MS, generator, rows);
-      }
-    }
-    advance(partials.closeAll(), timelines, Long.MAX_VALUE, generator, rows);
-    return rows;
-  }
-
-  private static void advance(List<MemberActivityPartial> closed, MemberTimelines timelines, long eventTimeMs,
-      SyntheticActivityGenerator generator, List<LabelledRow> rows) {
-    closed.forEach(timelines::admit);
-    for (MemberTimelines.MemberRow r : timelines.advanceTo(eventTimeMs)) {
+    OnTimeRows loop = new OnTimeRows(TileLayout.parse(s.windows()), r -> {
       SyntheticActivityGenerator.Persona persona = generator.persona(r.memberId());
       boolean abusive = persona.abuseType() != SyntheticActivityGenerator.AbuseType.NONE;
       for (MemberTimeline.WindowFeatures w : r.row().windows()) {
         rows.add(new LabelledRow(r.memberId(), persona, r.row().asOfMs(), new TrainingRow(TrainingRow.toFloats(w.values()), abusive)));
       }
+    });
+    long start = 1_700_000_000_000L - Math.floorMod(1_700_000_000_000L, 3_600_000L);
+    long total = (long) s.eventsPerSecond() * s.minutes() * 60;
+    for (long i = 0; i < total; i++) {
+      long ts = start + i * 1_000 / s.eventsPerSecond();
+      loop.add(filter.apply(generator.next(ts)), ts);
     }
+    loop.finish();
+    return rows;
   }
 }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Bounded read of archive data files: every record whose event time lies in {@code [fromMs, toMs)},
- * stamped with the event time the archiving job recorded. A file that cannot be read (or stops being
+ * stamped with the event time the archiving job recorded. Files come in read units: a unit of several
+ * files (an hour a restarted archiving job archived twice) is read with each Kafka record kept once. A file that cannot be read (or stops being
  * readable at some row) becomes a {@code MALFORMED_ARCHIVE} dead letter naming the file and row, is logged
  * and counted ({@code vigil.archive/malformed_files}); the records before the bad row are kept.
  */
@@ -43,12 +44,12 @@ public final class ReadArchive extends PTransform<PBegin, PCollectionTuple> {
   /** Records read by archive reads running in this JVM (local runners): what a replay's progress line shows. */
   private static final AtomicLong READ_IN_THIS_JVM = new AtomicLong();
 
-  private final List<String> dataFiles;
+  private final List<String> units;
   private final long fromMs;
   private final long toMs;
 
-  public ReadArchive(List<String> dataFiles, long fromMs, long toMs) {
-    this.dataFiles = List.copyOf(dataFiles);
+  public ReadArchive(List<List<String>> readUnits, long fromMs, long toMs) {
+    this.units = readUnits.stream().map(u -> String.join("\n", u)).toList();
     this.fromMs = fromMs;
     this.toMs = toMs;
   }
@@ -60,7 +61,7 @@ public final class ReadArchive extends PTransform<PBegin, PCollectionTuple> {
   @Override
   public PCollectionTuple expand(PBegin begin) {
     PCollectionTuple out = begin
-        .apply("ArchiveFiles", Create.of(dataFiles).withCoder(StringUtf8Coder.of()))
+        .apply("ArchiveFiles", Create.of(units).withCoder(StringUtf8Coder.of()))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
         .apply("ReadParquetFiles", ParDo.of(new ReadFileFn(fromMs, toMs)).withOutputTags(RECORDS, TupleTagList.of(DEAD_LETTERS)));
     out.get(RECORDS).setCoder(ProtoCoder.of(RawRecord.class));
@@ -86,12 +87,22 @@ public final class ReadArchive extends PTransform<PBegin, PCollectionTuple> {
     }
 
     @ProcessElement
-    public void process(@Element String file, MultiOutputReceiver out) throws IOException {
+    public void process(@Element String unit, MultiOutputReceiver out) throws IOException {
+      String[] files = unit.split("\n");
+      java.util.Set<String> seen = files.length > 1 ? new java.util.HashSet<>() : null;
+      for (String file : files) {
+        readFile(file, seen, out);
+      }
+    }
+
+    private void readFile(String file, java.util.Set<String> seen, MultiOutputReceiver out) throws IOException {
       try (SeekableByteChannel channel = WriteArchive.seekable(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
         ArchiveFiles.read(file, channel, record -> {
           read.inc();
           READ_IN_THIS_JVM.incrementAndGet();
-          if (record.eventTimeMs() >= fromMs && record.eventTimeMs() < toMs) {
+          boolean first = seen == null
+              || seen.add(record.raw().getTopic() + "-" + record.raw().getPartition() + "@" + record.raw().getOffset());
+          if (first && record.eventTimeMs() >= fromMs && record.eventTimeMs() < toMs) {
             out.get(RECORDS).outputWithTimestamp(record.raw(), new Instant(record.eventTimeMs()));
           }
         });

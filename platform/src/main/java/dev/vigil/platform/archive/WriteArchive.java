@@ -42,6 +42,8 @@ import org.joda.time.Instant;
  * Parquet file per pane and shard, and a manifest beside each file naming the Kafka offsets it holds.
  * The on-time pane of an hour is written when the watermark passes the hour's end; records arriving later
  * (within {@code allowedLateness}) go into further panes' files of the same hour, each with its manifest.
+ * File names carry the run (when this transform was built), so a fresh start never overwrites an earlier
+ * run's files; records it reads again are archived twice, and readers keep one of each.
  * Output: the manifests' paths.
  */
 public final class WriteArchive extends PTransform<PCollection<RawRecord>, PCollection<String>> {
@@ -49,6 +51,7 @@ public final class WriteArchive extends PTransform<PCollection<RawRecord>, PColl
   private final Duration allowedLateness;
   private final Duration lateFiringDelay;
   private final int shards;
+  private final long runId = System.currentTimeMillis();
 
   public WriteArchive(String root, Duration allowedLateness, Duration lateFiringDelay, int shards) {
     this.root = root;
@@ -75,7 +78,7 @@ public final class WriteArchive extends PTransform<PCollection<RawRecord>, PColl
         .apply("WriteParquetFiles", FileIO.<KV<Long, RawRecord>>write()
             .via(new ParquetArchiveSink())
             .to(root)
-            .withNaming(new HourNaming())
+            .withNaming(new HourNaming(runId))
             .withNumShards(shards))
         .getPerDestinationOutputFilenames()
         .apply("DataFiles", Values.create())
@@ -84,10 +87,16 @@ public final class WriteArchive extends PTransform<PCollection<RawRecord>, PColl
 
   /** {@code dt=.../hour=.../part-<pane>-<shard>-of-<n>.parquet}, from the window and pane alone. */
   static final class HourNaming implements FileIO.Write.FileNaming {
+    private final long runId;
+
+    HourNaming(long runId) {
+      this.runId = runId;
+    }
+
     @Override
     public String getFilename(BoundedWindow window, PaneInfo pane, int numShards, int shardIndex, Compression compression) {
       long hourStart = ((IntervalWindow) window).start().getMillis();
-      return ArchiveLayout.hourFolder(hourStart) + "/" + ArchiveLayout.dataFileName(pane.getIndex(), shardIndex, numShards);
+      return ArchiveLayout.hourFolder(hourStart) + "/" + ArchiveLayout.dataFileName(runId, pane.getIndex(), shardIndex, numShards);
     }
   }
 
@@ -123,9 +132,13 @@ public final class WriteArchive extends PTransform<PCollection<RawRecord>, PColl
       String name = data.getFilename();
       ArchiveManifest manifest = builder.build(name, System.currentTimeMillis());
       ResourceId target = data.getCurrentDirectory().resolve(ArchiveLayout.manifestNameFor(name), ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
-      try (WritableByteChannel channel = FileSystems.create(target, MimeTypes.TEXT)) {
+      // Written aside and renamed into place: a reader never sees half a manifest.
+      ResourceId staging = data.getCurrentDirectory().resolve("." + ArchiveLayout.manifestNameFor(name) + ".tmp",
+          ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+      try (WritableByteChannel channel = FileSystems.create(staging, MimeTypes.TEXT)) {
         channel.write(ByteBuffer.wrap(manifest.toJson()));
       }
+      FileSystems.rename(java.util.List.of(staging), java.util.List.of(target));
       out.output(target.toString());
     }
   }

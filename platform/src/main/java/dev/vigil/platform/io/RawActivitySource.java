@@ -36,9 +36,9 @@ public final class RawActivitySource extends PTransform<PBegin, PCollectionTuple
     return new RawActivitySource(ReadRawRecords.from(options, List.of(topic), eventTimeOfValue), null);
   }
 
-  /** Archived records with event time in {@code [fromMs, toMs)} from the given data files. */
-  public static RawActivitySource archive(List<String> dataFiles, long fromMs, long toMs) {
-    return new RawActivitySource(null, new ReadArchive(dataFiles, fromMs, toMs));
+  /** Archived records with event time in {@code [fromMs, toMs)} from the given read units of data files. */
+  public static RawActivitySource archive(List<List<String>> readUnits, long fromMs, long toMs) {
+    return new RawActivitySource(null, new ReadArchive(readUnits, fromMs, toMs));
   }
 
   @Override

@@ -22,7 +22,8 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
 
   void setDeadLetterTopic(String value);
 
-  @Description("Consumer group id; offsets are committed when Beam finalizes checkpoints")
+  @Description("Consumer group id; offsets are committed when Beam finalizes checkpoints (the archiving job uses"
+      + " vigil-archive unless given)")
   @Default.String("vigil")
   String getConsumerGroup();
 
@@ -48,7 +49,8 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
   void setIdlePartitionTimeoutMs(Long value);
 
   @Description("Until a partition's first record, and for at most this many ms after the job starts, idleness does not"
-      + " move its watermark to the clock: a job started before its backlog arrives then keeps event time")
+      + " move its watermark to the clock: a job started before its backlog arrives then keeps event time (the model job"
+      + " uses 60000 unless given)")
   @Default.Long(0L)
   Long getIdleStartupGraceMs();
 

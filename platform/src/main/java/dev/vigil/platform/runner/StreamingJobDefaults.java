@@ -25,8 +25,13 @@ public final class StreamingJobDefaults {
     if (flink.getAutoWatermarkInterval() == null) {
       flink.setAutoWatermarkInterval(200L);
     }
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--fasterCopy"))) {
+    if (!given(args, "--fasterCopy")) {
       flink.setFasterCopy(true);
     }
+  }
+
+  /** Whether {@code flag} ({@code --name}) is among {@code args}, as {@code --name=value} or {@code --name}. */
+  public static boolean given(String[] args, String flag) {
+    return Arrays.stream(args).anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
   }
 }

@@ -34,9 +34,14 @@ public final class ReplayCommand implements Runnable {
   public static void main(String[] args) {
     picocli.CommandLine cli = new picocli.CommandLine(new ReplayCommand());
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof IllegalArgumentException || ex instanceof dev.vigil.store.client.StoreClientException) {
+      // The launcher's conventions (VigilCli): bad input exits 2, a store that answers with an error exits 1.
+      if (ex instanceof IllegalArgumentException) {
         System.err.println("vigil replay " + commandLine.getCommandName() + ": " + ex.getMessage());
         return 2;
+      }
+      if (ex instanceof dev.vigil.store.client.StoreClientException) {
+        System.err.println("vigil replay " + commandLine.getCommandName() + ": " + ex.getMessage());
+        return 1;
       }
       throw ex;
     });
@@ -55,8 +60,11 @@ public final class ReplayCommand implements Runnable {
     @Option(names = "--to", required = true, description = "End of the event-time period, ISO-8601 (exclusive)")
     String to;
 
+    /** The period's archive; manifests that cannot be read are reported on stderr and left out. */
     ArchiveSelection selection() {
-      return ArchiveSelection.of(archive, ReplayPeriod.parse(from, to));
+      ArchiveSelection selection = ArchiveSelection.of(archive, ReplayPeriod.parse(from, to));
+      selection.problems().forEach(p -> System.err.println("vigil replay: skipped: " + p));
+      return selection;
     }
   }
 
@@ -129,7 +137,8 @@ public final class ReplayCommand implements Runnable {
     @Option(names = "--server", defaultValue = "http://localhost:8080", description = "Store server (default: ${DEFAULT-VALUE})")
     String server;
 
-    @Option(names = "--out", defaultValue = ".vigil/backfill", description = "Working directory for the verdicts (default: ${DEFAULT-VALUE}/<store>-<now>)")
+    @Option(names = "--out", defaultValue = ".vigil/backfill",
+        description = "Where the run's working directory <store>-<epoch ms> is made, holding its verdicts and backfill.json (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Override

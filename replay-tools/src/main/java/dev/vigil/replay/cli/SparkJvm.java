@@ -16,7 +16,7 @@ final class SparkJvm {
   private SparkJvm() {}
 
   static boolean wanted(List<String> beamArgs) {
-    return beamArgs.contains("--runner=SparkRunner") && !sparkOnClasspath();
+    return dev.vigil.replay.ReplayLabel.runner(beamArgs).equals("spark") && !sparkOnClasspath();
   }
 
   private static boolean sparkOnClasspath() {

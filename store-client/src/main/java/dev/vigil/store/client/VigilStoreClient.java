@@ -97,7 +97,6 @@ public final class VigilStoreClient implements AutoCloseable {
     return read(send(request(StoreApi.pushStatusPath(store, version)).GET()), PushStatus.class);
   }
 
-  /** Makes the previous online version serve again; returns the version now serving. */
   /**
    * Polls a push until it is ONLINE or FAILED, every {@code poll}, telling {@code onProgress} each status.
    * The push runs on the server; there is nothing to block on but its status.
@@ -113,6 +112,7 @@ public final class VigilStoreClient implements AutoCloseable {
     return status;
   }
 
+  /** Makes the previous online version serve again; returns the version now serving. */
   public VersionInfo rollback(String store) {
     return read(send(request(StoreApi.rollbackPath(store)).POST(HttpRequest.BodyPublishers.noBody())), VersionInfo.class);
   }
