@@ -29,6 +29,22 @@ final class KafkaCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
+    if (port != 0) {
+      // The broker would log two hundred lines and keep its other threads up; say it in one line instead.
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress("localhost", port));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--port " + port + " is in use (" + e.getMessage() + ")");
+      }
+    }
+    try {
+      java.nio.file.Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--data-dir " + dataDir + " cannot be created: " + e.getMessage());
+    }
+    if (!java.nio.file.Files.isWritable(dataDir)) {
+      throw new IllegalArgumentException("--data-dir " + dataDir + " is not writable");
+    }
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).defaultPartitions(partitions).build();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -90,6 +90,15 @@ final class TrainCommand implements Callable<Integer> {
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
     }
+    // Before minutes of work, not after: the bundle directory must be ours to write.
+    try {
+      Files.createDirectories(out);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--out " + out + " cannot be created: " + e);
+    }
+    if (!Files.isWritable(out)) {
+      throw new IllegalArgumentException("--out " + out + " is not writable");
+    }
     if (archive != null) {
       return trainOnArchive();
     }

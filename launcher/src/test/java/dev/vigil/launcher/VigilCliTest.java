@@ -139,6 +139,24 @@ class VigilCliTest {
   }
 
   @Test
+  void startupFailuresAreOneLineWithinSeconds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("localhost"))) {
+      assertThat(VigilCli.execute("kafka", "--port", Integer.toString(taken.getLocalPort()), "--data-dir", dir.resolve("k").toString()))
+          .isEqualTo(2);
+      assertThat(stderr().strip()).startsWith("vigil kafka: --port " + taken.getLocalPort() + " is in use").doesNotContain("\n");
+    }
+    err.reset();
+    assertThat(VigilCli.execute("train", "--out", "/proc/vigil-bundle")).isEqualTo(2);
+    assertThat(stderr().strip()).startsWith("vigil train: --out /proc/vigil-bundle cannot be created").doesNotContain("\n");
+    err.reset();
+    assertThat(VigilCli.execute("model", "--modelDir=" + dir)).isEqualTo(2);
+    assertThat(stderr().strip()).isEqualTo("vigil model: --modelDir " + dir + " holds no model bundle (no manifest.json in it or in a sub-directory)");
+    err.reset();
+    assertThat(VigilCli.execute("store", "serve", "--data-dir", "/proc/vigil-store")).isEqualTo(2);
+    assertThat(stderr().strip()).startsWith("vigil serve: --data-dir /proc/vigil-store cannot be created").doesNotContain("\n");
+  }
+
+  @Test
   @Tag("slow")
   void demoRunsBothPipelinesAccountsForEveryEventAndReportsDetections() {
     int code = VigilCli.execute("demo", "--runner=DirectRunner", "--seconds=20", "--rate=400", "--members=200",

@@ -113,6 +113,10 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
     if (!o.getModelDir().isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(o.getModelDir()))) {
       throw new IllegalArgumentException("--modelDir " + o.getModelDir() + " is not a directory");
     }
+    if (!o.getModelDir().isEmpty() && dev.vigil.scoring.ModelDirectory.newestBundle(java.nio.file.Path.of(o.getModelDir())).isEmpty()) {
+      throw new IllegalArgumentException("--modelDir " + o.getModelDir() + " holds no model bundle (no "
+          + dev.vigil.scoring.ModelBundle.MANIFEST + " in it or in a sub-directory)");
+    }
     if (!o.getWriteScores() && !o.getWriteStore() && o.getOfflineOutput().isEmpty()) {
       throw new IllegalArgumentException("every sink is off: enable --writeScores, --writeStore or --offlineOutput");
     }

@@ -55,6 +55,14 @@ final class StoreServeCommand implements Callable<Integer> {
     if (httpThreads < 1) {
       throw new IllegalArgumentException("--http-threads must be >= 1, got " + httpThreads);
     }
+    try {
+      java.nio.file.Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--data-dir " + dataDir + " cannot be created: " + e);
+    }
+    if (!java.nio.file.Files.isWritable(dataDir)) {
+      throw new IllegalArgumentException("--data-dir " + dataDir + " is not writable");
+    }
     StoreServer.Settings settings = new StoreServer.Settings(dataDir, bootstrapServers, port, stores, partitions, keepVersions,
         rewind, VigilTopics.DEAD_LETTER, httpThreads, 256L << 20);
     StoreServer server = StoreServer.start(settings);
