@@ -49,7 +49,12 @@ final class ProduceCommand implements Callable<Integer> {
       double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
       System.out.printf("produce: %,d / %,d records (%,.0f/s)%n", sent, count, sent / seconds);
     });
-    System.out.printf("Sent %,d records to %s in %.1f s: %,d valid, %,d malformed.%n",
+    if (summary.acknowledged() < summary.total()) {
+      System.err.printf("vigil produce: only %,d of %,d records were acknowledged by Kafka at %s%n", summary.acknowledged(), summary.total(),
+          bootstrapServers);
+      return 1;
+    }
+    System.out.printf("Sent %,d records to %s in %.1f s (all acknowledged): %,d valid, %,d malformed.%n",
         summary.total(), topic, summary.elapsedMs() / 1000.0, summary.valid(), summary.malformed());
     return 0;
   }

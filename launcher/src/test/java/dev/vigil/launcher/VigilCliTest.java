@@ -146,6 +146,11 @@ class VigilCliTest {
       assertThat(stderr().strip()).startsWith("vigil kafka: --port " + taken.getLocalPort() + " is in use").doesNotContain("\n");
     }
     err.reset();
+    long t0 = System.nanoTime();
+    assertThat(VigilCli.execute("produce", "--bootstrapServers=localhost:1", "--count", "2")).isEqualTo(2);
+    assertThat(stderr().strip()).startsWith("vigil produce: no Kafka broker answered at localhost:1 within 5 s").doesNotContain("\n");
+    assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until the failure is reported").isLessThan(30);
+    err.reset();
     assertThat(VigilCli.execute("train", "--out", "/proc/vigil-bundle")).isEqualTo(2);
     assertThat(stderr().strip()).startsWith("vigil train: --out /proc/vigil-bundle cannot be created").doesNotContain("\n");
     err.reset();

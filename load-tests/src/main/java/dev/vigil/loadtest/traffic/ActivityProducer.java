@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ActivityProducer {
 
   /** What one run published. */
-  public record Summary(long valid, long healthChecks, long malformed, long elapsedMs) {
+  /** Records sent by kind, and how many of them the broker acknowledged (the rest failed). */
+  public record Summary(long valid, long healthChecks, long malformed, long elapsedMs, long acknowledged) {
     public long total() {
       return valid + healthChecks + malformed;
     }
@@ -70,6 +71,12 @@ public final class ActivityProducer {
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // A broker that is not there is reported in seconds, not after the client's default minute of retries.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
     long valid = 0;
     long health = 0;
     long bad = 0;
@@ -103,7 +110,23 @@ public final class ActivityProducer {
           key = Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8);
           value = e.toByteArray();
         }
-        producer.send(new ProducerRecord<>(s.topic(), key, value));
+        try {
+          producer.send(new ProducerRecord<>(s.topic(), key, value), (meta, error) -> {
+            if (error == null) {
+              acknowledged.incrementAndGet();
+            } else {
+              firstFailure.compareAndSet(null, error);
+            }
+          });
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+          throw new IllegalArgumentException("no Kafka broker answered at " + s.bootstrapServers() + " within 5 s (" + e.getMessage() + ")");
+        }
+        if (firstFailure.get() != null && acknowledged.get() == 0) {
+          Exception failure = firstFailure.get();
+          throw new IllegalArgumentException(failure instanceof org.apache.kafka.common.errors.TimeoutException
+              ? "no Kafka broker answered at " + s.bootstrapServers() + " within 5 s (" + failure.getMessage() + ")"
+              : "Kafka at " + s.bootstrapServers() + " refused the first records: " + failure.getMessage());
+        }
         long t = System.nanoTime();
         if (t - lastReport >= 1_000_000_000L) {
           progress.accept(i + 1);
@@ -113,6 +136,6 @@ public final class ActivityProducer {
       producer.flush();
     }
     progress.accept(s.count());
-    return new Summary(valid, health, bad, (System.nanoTime() - start) / 1_000_000);
+    return new Summary(valid, health, bad, (System.nanoTime() - start) / 1_000_000, acknowledged.get());
   }
 }
