@@ -108,10 +108,7 @@ final class TrainCommand implements Callable<Integer> {
     List<TrainingRow> rows = LabelledFeatureRows.generate(data);
     long abusive = rows.stream().filter(TrainingRow::abusive).count();
     System.out.printf("train: %,d labelled rows (%,d abusive)%n", rows.size(), abusive);
-    ModelTrainer.Settings d = ModelTrainer.Settings.defaults(version);
-    ModelTrainer.Settings settings = new ModelTrainer.Settings(name, version, algorithm, rounds, d.maxDepth(), d.eta(), d.heldOutFraction(),
-        d.seed(), d.thresholds(), data.describe(), "vigil train " + String.join(" ", commandLine()));
-    ModelTrainer.Report report = ModelTrainer.train(rows, settings, out);
+    ModelTrainer.Report report = ModelTrainer.train(rows, trainerSettings(data.describe(), commandLine()), out);
     System.out.println(report.describe());
 
     LabelledFeatureRows.Settings heldOut = new LabelledFeatureRows.Settings(evalSeed == null ? seed + 1 : evalSeed,
@@ -148,7 +145,6 @@ final class TrainCommand implements Callable<Integer> {
     if (abusive == 0 || abusive == rows.size()) {
       throw new IllegalArgumentException("the labels give only one class (" + abusive + " abusive of " + rows.size() + " rows); nothing to learn");
     }
-    ModelTrainer.Settings d = ModelTrainer.Settings.defaults(version);
     List<String> command = new java.util.ArrayList<>(List.of("--archive", archive.toString(), "--from", from, "--to", to));
     labels.forEach(l -> command.addAll(List.of("--labels", l.toString())));
     command.addAll(List.of("--out", out.toString(), "--version", version, "--windows", windows, "--rounds", Integer.toString(rounds),
@@ -156,10 +152,15 @@ final class TrainCommand implements Callable<Integer> {
     if (unlabelledBenign) {
       command.add("--unlabelled-benign");
     }
-    ModelTrainer.Settings settings = new ModelTrainer.Settings(name, version, algorithm, rounds, d.maxDepth(), d.eta(), d.heldOutFraction(),
-        d.seed(), d.thresholds(), describe, "vigil train " + String.join(" ", command));
-    System.out.println(ModelTrainer.train(rows, settings, out).describe());
+    System.out.println(ModelTrainer.train(rows, trainerSettings(describe, command), out).describe());
     return 0;
+  }
+
+  /** The trainer's defaults with this command's model name, version, algorithm and rounds; the manifest records data and command. */
+  private ModelTrainer.Settings trainerSettings(String data, List<String> command) {
+    ModelTrainer.Settings d = ModelTrainer.Settings.defaults(version);
+    return new ModelTrainer.Settings(name, version, algorithm, rounds, d.maxDepth(), d.eta(), d.heldOutFraction(),
+        d.seed(), d.thresholds(), data, "vigil train " + String.join(" ", command));
   }
 
   private List<String> commandLine() {

@@ -31,27 +31,12 @@ public final class AbuseLabels {
     Map<Long, List<AbuseLabel>> joined = new HashMap<>();
     for (Path file : files) {
       Map<Long, List<AbuseLabel>> inFile = new HashMap<>();
-      try {
-        long lineNumber = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          lineNumber++;
-          if (line.isBlank()) {
-            continue;
-          }
-          AbuseLabel label;
-          try {
-            label = JsonLines.parse(line, AbuseLabel.newBuilder()).build();
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage());
-          }
-          if (label.getMemberId() == 0 || label.getKind() == LabelKind.LABEL_KIND_UNSPECIFIED) {
-            throw new IllegalArgumentException(file + ":" + lineNumber + ": a label needs memberId and kind (BENIGN or ABUSIVE)");
-          }
-          inFile.computeIfAbsent(label.getMemberId(), m -> new ArrayList<>()).add(label);
+      JsonLines.<AbuseLabel>forEach(file, AbuseLabel::newBuilder, label -> {
+        if (label.getMemberId() == 0 || label.getKind() == LabelKind.LABEL_KIND_UNSPECIFIED) {
+          throw new IllegalArgumentException("a label needs memberId and kind (BENIGN or ABUSIVE)");
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read labels " + file + ": " + e.getMessage(), e);
-      }
+        inFile.computeIfAbsent(label.getMemberId(), m -> new ArrayList<>()).add(label);
+      });
       joined.putAll(inFile);
     }
     return new AbuseLabels(joined);

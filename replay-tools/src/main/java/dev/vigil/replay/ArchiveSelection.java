@@ -52,12 +52,8 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
    * each record kept once.
    */
   public List<List<String>> readUnits() {
-    Map<Long, List<Integer>> byHour = new java.util.TreeMap<>();
-    for (int i = 0; i < manifests.size(); i++) {
-      byHour.computeIfAbsent(manifests.get(i).hourStartMs(), h -> new ArrayList<>()).add(i);
-    }
     List<List<String>> units = new ArrayList<>();
-    byHour.forEach((hour, indexes) -> {
+    filesByHour().forEach((hour, indexes) -> {
       if (overlapping(indexes.stream().map(manifests::get).toList())) {
         units.add(indexes.stream().map(dataFiles::get).toList());
       } else {
@@ -65,6 +61,15 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
       }
     });
     return units;
+  }
+
+  /** Indexes into {@link #manifests()} and {@link #dataFiles()} per hour, in hour order. */
+  private Map<Long, List<Integer>> filesByHour() {
+    Map<Long, List<Integer>> byHour = new java.util.TreeMap<>();
+    for (int i = 0; i < manifests.size(); i++) {
+      byHour.computeIfAbsent(manifests.get(i).hourStartMs(), h -> new ArrayList<>()).add(i);
+    }
+    return byHour;
   }
 
   static boolean overlapping(List<ArchiveManifest> sameHour) {
@@ -87,13 +92,10 @@ public record ArchiveSelection(Path root, ReplayPeriod period, List<ArchiveManif
    */
   public void forEachInEventTimeOrder(java.util.function.Consumer<ArchivedRecord> each,
       java.util.function.Consumer<ArchiveFormatException> onMalformed) {
-    for (long hour : ArchiveLayout.hoursOverlapping(period.fromMs(), period.toMs())) {
-      String folder = "/" + ArchiveLayout.hourFolder(hour) + "/";
+    for (List<Integer> hour : filesByHour().values()) {
       List<ArchivedRecord> records = new ArrayList<>();
-      for (String file : dataFiles) {
-        if (!file.contains(folder)) {
-          continue;
-        }
+      for (int i : hour) {
+        String file = dataFiles.get(i);
         try {
           ArchiveFiles.read(Path.of(file), r -> {
             if (r.eventTimeMs() >= period.fromMs() && r.eventTimeMs() < period.toMs()) {

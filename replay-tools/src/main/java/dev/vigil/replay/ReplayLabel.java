@@ -8,6 +8,7 @@ import dev.vigil.model.ScoreMemberActivity;
 import dev.vigil.platform.archive.ReadArchive;
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.DeadLetter;
@@ -81,7 +82,7 @@ public final class ReplayLabel {
   }
 
   private static void defaultFlag(List<String> args, String flag, String value) {
-    if (args.stream().noneMatch(a -> a.equals(flag) || a.startsWith(flag + "="))) {
+    if (!StreamingJobDefaults.given(args.toArray(String[]::new), flag)) {
       args.add(flag + "=" + value);
     }
   }
@@ -156,21 +157,7 @@ public final class ReplayLabel {
       throw new java.io.UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
     for (Path file : files) {
-      try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file)) {
-        long lineNumber = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lineNumber++;
-          if (!line.isBlank()) {
-            try {
-              each.accept(JsonLines.parse(line, AbuseScore.newBuilder()).build());
-            } catch (IllegalArgumentException e) {
-              throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage());
-            }
-          }
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-      }
+      JsonLines.<AbuseScore>forEach(file, AbuseScore::newBuilder, each);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.vigil.loadtest.bench;
 
-import dev.vigil.core.console.ProgressLine;
 import java.lang.management.ManagementFactory;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,16 +13,6 @@ final class BenchSupport {
   /** CPU time of the whole process (every thread: broker, pipelines, tails), in nanoseconds. */
   static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  /** A progress line rewritten in place on a terminal, at most once a second. */
-  static void progress(String line) {
-    ProgressLine.show(line);
-  }
-
-  /** Ends a progress line. */
-  static void progressDone() {
-    ProgressLine.done();
   }
 
   /** Deletes a benchmark's temporary directory, best effort. */

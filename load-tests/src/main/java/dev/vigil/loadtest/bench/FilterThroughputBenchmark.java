@@ -1,6 +1,7 @@
 package dev.vigil.loadtest.bench;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
+import dev.vigil.core.console.ProgressLine;
 import dev.vigil.core.nearline.ActivityFilter;
 import dev.vigil.core.nearline.ShortWindowAggregator;
 import dev.vigil.filter.FilterPipeline;
@@ -233,11 +234,11 @@ public final class FilterThroughputBenchmark {
           counted += MemberActivityPartial.parseFrom(r.value()).getEventCount();
           partials++;
         }
-        BenchSupport.progress(String.format("  %s: %,d / %,d events out", run, counted, events));
+        ProgressLine.show(String.format("  %s: %,d / %,d events out", run, counted, events));
       }
     } finally {
       StreamingJobs.cancel(job);
-      BenchSupport.progressDone();
+      ProgressLine.done();
     }
     if (counted < events) {
       throw new IllegalStateException("the filter job emitted only " + counted + " of " + events + " events");

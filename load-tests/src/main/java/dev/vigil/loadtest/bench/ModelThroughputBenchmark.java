@@ -1,6 +1,7 @@
 package dev.vigil.loadtest.bench;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
+import dev.vigil.core.console.ProgressLine;
 import dev.vigil.core.nearline.ActivityFilter;
 import dev.vigil.core.nearline.ShortWindowAggregator;
 import dev.vigil.core.tiles.TileLayout;
@@ -132,12 +133,12 @@ public final class ModelThroughputBenchmark {
           seen.add(memberAsOf(s.getMemberId(), s.getAsOfMs()));
           scored++;
         }
-        BenchSupport.progress(String.format("  run %d: %,d / %,d member boundaries scored (%,d scores)", run + 1, seen.size(),
+        ProgressLine.show(String.format("  run %d: %,d / %,d member boundaries scored (%,d scores)", run + 1, seen.size(),
             expected.size(), scored));
       }
     } finally {
       StreamingJobs.cancel(job);
-      BenchSupport.progressDone();
+      ProgressLine.done();
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (BenchSupport.cpuNanos() - cpu0) / 1e9;

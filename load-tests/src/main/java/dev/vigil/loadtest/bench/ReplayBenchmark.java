@@ -2,6 +2,7 @@ package dev.vigil.loadtest.bench;
 
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.archive.ArchiveManifest;
+import dev.vigil.core.console.ProgressLine;
 import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
@@ -158,9 +159,9 @@ public final class ReplayBenchmark {
             archived += ArchiveManifest.read(m).records();
           }
         }
-        BenchSupport.progress(String.format("  preparing: %,d / %,d events archived", archived, events));
+        ProgressLine.show(String.format("  preparing: %,d / %,d events archived", archived, events));
       }
-      BenchSupport.progressDone();
+      ProgressLine.done();
     } finally {
       StreamingJobs.cancel(job);
     }
@@ -231,12 +232,12 @@ public final class ReplayBenchmark {
         if (published == null && !publisher.running()) {
           published = publisher.awaitExit(Duration.ofSeconds(10));
         }
-        BenchSupport.progress(String.format("  streaming round %d: %,d of %,d boundaries match the batch", round,
+        ProgressLine.show(String.format("  streaming round %d: %,d of %,d boundaries match the batch", round,
             reference.size() - unmatched.size(), reference.size()));
       }
       wall = (lastNew - t0) / 1e9;
       cpuToLastVerdict = cpuAtLastVerdict;
-      BenchSupport.progressDone();
+      ProgressLine.done();
       if (published == null) {
         published = publisher.awaitExit(Duration.ofMinutes(10));
       }
