@@ -23,11 +23,6 @@ public final class ModelPipeline {
   public static ModelPipelineOptions parseOptions(String[] args) {
     PipelineOptionsFactory.register(ModelPipelineOptions.class);
     ModelPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ModelPipelineOptions.class);
-    if (!StreamingJobDefaults.given(args, "--idleStartupGraceMs")) {
-      // Rows fire on the watermark: started before the filter writes (a backlog, a redeploy), the model job must
-      // not run its watermark to the clock before the first partial, or it scores rows before their partials land.
-      options.setIdleStartupGraceMs(ModelPipelineOptions.DEFAULT_IDLE_STARTUP_GRACE_MS);
-    }
     ModelPipelineOptions.validate(options);
     StreamingJobDefaults.apply(options, args);
     return options;

@@ -8,8 +8,6 @@ import org.apache.beam.sdk.options.Description;
 
 /** Options of the model job ({@code ./vigil model --help} lists them). */
 public interface ModelPipelineOptions extends KafkaPipelineOptions {
-  /** The model job's {@code --idleStartupGraceMs} unless given (the filter's is 0). */
-  long DEFAULT_IDLE_STARTUP_GRACE_MS = 60_000L;
 
   @Description("Topic of MemberActivityPartial bytes (the filter pipeline's output)")
   @Default.String(VigilTopics.ACTIVITY_FILTERED)

@@ -49,9 +49,8 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions 
   void setIdlePartitionTimeoutMs(Long value);
 
   @Description("Until a partition's first record, and for at most this many ms after the job starts, idleness does not"
-      + " move its watermark to the clock: a job started before its backlog arrives then keeps event time (the model job"
-      + " uses 60000 unless given)")
-  @Default.Long(0L)
+      + " move its watermark to the clock: a job started before its backlog arrives then keeps event time")
+  @Default.Long(60_000L)
   Long getIdleStartupGraceMs();
 
   void setIdleStartupGraceMs(Long value);
