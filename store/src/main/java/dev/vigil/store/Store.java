@@ -6,7 +6,7 @@ import dev.vigil.store.client.VersionInfo;
 import dev.vigil.store.ingest.DeadLetterSink;
 import dev.vigil.store.ingest.RealTimeIngestion;
 import dev.vigil.store.push.BatchPush;
-import dev.vigil.store.push.PushDataset;
+import dev.vigil.store.push.PushInputs;
 import dev.vigil.store.push.PushProgress;
 import dev.vigil.store.version.StoreVersion;
 import dev.vigil.store.version.VersionHistory;
@@ -44,6 +44,7 @@ public final class Store implements AutoCloseable {
   private final Path dir;
   private final String bootstrapServers;
   private final Cache blockCache;
+  private final PushInputs pushInputs;
   private final VersionHistoryFile historyFile;
   private final RealTimeIngestion ingestion;
   private final ExecutorService pushes;
@@ -52,11 +53,13 @@ public final class Store implements AutoCloseable {
   private volatile StoreVersion serving;
   private volatile PushProgress runningPush;
 
-  private Store(StoreConfig config, Path dir, String bootstrapServers, Cache blockCache, DeadLetterSink deadLetters) {
+  private Store(StoreConfig config, Path dir, String bootstrapServers, Cache blockCache, DeadLetterSink deadLetters,
+      PushInputs pushInputs) {
     this.config = config;
     this.dir = dir;
     this.bootstrapServers = bootstrapServers;
     this.blockCache = blockCache;
+    this.pushInputs = pushInputs;
     this.historyFile = new VersionHistoryFile(dir);
     VersionHistory loaded = historyFile.read().orElseGet(() -> VersionHistory.initial(config.partitions(), System.currentTimeMillis()));
     List<Integer> interrupted = loaded.interrupted();
@@ -78,9 +81,14 @@ public final class Store implements AutoCloseable {
     });
   }
 
-  /** Opens (or creates) the store under {@code dataDir/<name>} and starts real-time ingestion. */
-  public static Store open(StoreConfig config, Path dataDir, String bootstrapServers, Cache blockCache, DeadLetterSink deadLetters) {
-    Store store = new Store(config, dataDir.resolve(config.name()), bootstrapServers, blockCache, deadLetters);
+  /**
+   * Opens (or creates) the store under {@code dataDir/<name>} and starts real-time ingestion.
+   *
+   * @param pushInputs where pushes may read their input from
+   */
+  public static Store open(StoreConfig config, Path dataDir, String bootstrapServers, Cache blockCache, DeadLetterSink deadLetters,
+      PushInputs pushInputs) {
+    Store store = new Store(config, dataDir.resolve(config.name()), bootstrapServers, blockCache, deadLetters, pushInputs);
     store.ingestion.start();
     LOG.info("store {}: version {} serves; {} partitions; real-time topic {}", config.name(), store.serving.number(),
         store.history.partitions(), config.realTimeTopic());
@@ -136,7 +144,8 @@ public final class Store implements AutoCloseable {
   /**
    * Starts a push in the background and returns its first status. One push at a time per store.
    *
-   * @throws IllegalArgumentException the request is invalid (one-line reason)
+   * @throws IllegalArgumentException the request is invalid, or its input is not among the allowed
+   *     {@link PushInputs} (one-line reason)
    * @throws IllegalStateException another push is running
    */
   public synchronized PushStatus startPush(PushRequest request) {
@@ -146,7 +155,7 @@ public final class Store implements AutoCloseable {
     if (request.cutoffMs() <= 0) {
       throw new IllegalArgumentException("push needs cutoffMs, the time the dataset is complete up to (epoch ms)");
     }
-    List<Path> files = PushDataset.files(Path.of(request.input()));
+    List<Path> files = pushInputs.files(request.input());
     if (runningPush != null && runningPush.running()) {
       throw new IllegalStateException("version " + runningPush.version() + " is still being pushed");
     }
@@ -180,7 +189,7 @@ public final class Store implements AutoCloseable {
       ingestion.switchTo(version).get();
       progress.phase(PushProgress.Phase.ONLINE);
     } catch (Exception e) {
-      String why = e instanceof ExecutionException && e.getCause() != null ? e.getCause().toString() : e.toString();
+      String why = reason(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
       LOG.error("store {}: push of v{} failed: {}", config.name(), number, why);
       synchronized (this) {
         updateHistory(history.withFailed(number, why));
@@ -218,9 +227,18 @@ public final class Store implements AutoCloseable {
       throw new IllegalStateException("interrupted while rolling back");
     } catch (ExecutionException e) {
       version.close();
-      throw new IllegalStateException("rollback to " + target + " failed: " + e.getCause());
+      throw new IllegalStateException("rollback to " + target + " failed: " + reason(e.getCause()));
     }
     return versions().stream().filter(VersionInfo::serving).findFirst().orElseThrow();
+  }
+
+  /**
+   * A failure as one line for a status: our own exceptions' messages say what happened already (a bad row:
+   * file, line and what is wrong); anything else keeps its type, which is half of what it means.
+   */
+  private static String reason(Throwable e) {
+    boolean ours = e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof UncheckedIOException;
+    return ours && e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   /** Called by the ingestion thread once {@code next} has caught up: publish it, then retire the old one. */

@@ -1,10 +1,13 @@
 package dev.vigil.store;
 
 import dev.vigil.schemas.VigilTopics;
+import dev.vigil.store.http.AdminAccess;
 import dev.vigil.store.http.StoreHttpServer;
 import dev.vigil.store.ingest.DeadLetterSink;
+import dev.vigil.store.push.PushInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,29 +29,56 @@ public final class StoreServer implements AutoCloseable {
   /**
    * @param stores store names; each consumes {@code vigil.store.<name>.rt}
    * @param blockCacheBytes RocksDB block cache shared by every open version
+   * @param http address, port, threads, connection limit and request timeout of the HTTP API
+   * @param admin who may call the admin endpoints
+   * @param pushInputs where pushes may read their input from
    */
-  public record Settings(Path dataDir, String bootstrapServers, int port, List<String> stores, int partitions,
-      int keepVersions, Duration rewind, String deadLetterTopic, int httpThreads, long blockCacheBytes) {
+  public record Settings(Path dataDir, String bootstrapServers, List<String> stores, int partitions, int keepVersions,
+      Duration rewind, String deadLetterTopic, long blockCacheBytes, StoreHttpServer.Options http, AdminAccess admin,
+      PushInputs pushInputs) {
 
+    /**
+     * For a server embedded in a process that trusts its own callers (tests, benchmarks): it listens on
+     * 127.0.0.1 only, but its admin endpoints take no credentials and pushes read from any directory.
+     * {@code vigil store serve} starts from stricter settings (a token, push directories).
+     */
     public static Settings defaults(Path dataDir) {
-      return new Settings(dataDir, "localhost:9092", 8080, List.of("abuse-scores"), 8, 3, Duration.ofHours(1),
-          VigilTopics.DEAD_LETTER, 16, 256L << 20);
+      return new Settings(dataDir, "localhost:9092", List.of("abuse-scores"), 8, 3, Duration.ofHours(1), VigilTopics.DEAD_LETTER,
+          256L << 20, StoreHttpServer.Options.defaults(), AdminAccess.open(), PushInputs.anywhere());
     }
 
     public Settings withBootstrapServers(String value) {
-      return new Settings(dataDir, value, port, stores, partitions, keepVersions, rewind, deadLetterTopic, httpThreads, blockCacheBytes);
+      return new Settings(dataDir, value, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http, admin,
+          pushInputs);
     }
 
     public Settings withPort(int value) {
-      return new Settings(dataDir, bootstrapServers, value, stores, partitions, keepVersions, rewind, deadLetterTopic, httpThreads, blockCacheBytes);
+      return withHttp(http.withPort(value));
     }
 
     public Settings withRewind(Duration value) {
-      return new Settings(dataDir, bootstrapServers, port, stores, partitions, keepVersions, value, deadLetterTopic, httpThreads, blockCacheBytes);
+      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, value, deadLetterTopic, blockCacheBytes, http,
+          admin, pushInputs);
     }
 
     public Settings withPartitions(int value) {
-      return new Settings(dataDir, bootstrapServers, port, stores, value, keepVersions, rewind, deadLetterTopic, httpThreads, blockCacheBytes);
+      return new Settings(dataDir, bootstrapServers, stores, value, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
+          admin, pushInputs);
+    }
+
+    public Settings withHttp(StoreHttpServer.Options value) {
+      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, value,
+          admin, pushInputs);
+    }
+
+    public Settings withAdmin(AdminAccess value) {
+      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
+          value, pushInputs);
+    }
+
+    public Settings withPushInputs(PushInputs value) {
+      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
+          admin, value);
     }
   }
 
@@ -72,15 +102,17 @@ public final class StoreServer implements AutoCloseable {
       for (String name : settings.stores()) {
         StoreConfig config = new StoreConfig(name, StoreConfig.realTimeTopicOf(name), settings.partitions(),
             settings.keepVersions(), settings.rewind());
-        stores.put(name, Store.open(config, settings.dataDir(), settings.bootstrapServers(), cache, deadLetters));
+        stores.put(name, Store.open(config, settings.dataDir(), settings.bootstrapServers(), cache, deadLetters,
+            settings.pushInputs()));
       }
-      return new StoreServer(stores, StoreHttpServer.start(stores, settings.port(), settings.httpThreads()), cache, deadLetters);
+      return new StoreServer(stores, StoreHttpServer.start(stores, settings.http(), settings.admin()), cache, deadLetters);
     } catch (IOException | RuntimeException e) {
       stores.values().forEach(Store::close);
       deadLetters.close();
       cache.close();
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot listen on port " + settings.port() + ": " + io.getMessage(), io);
+        throw new UncheckedIOException("cannot listen on " + settings.http().bind() + " port " + settings.http().port() + ": "
+            + io.getMessage(), io);
       }
       throw (RuntimeException) e;
     }
@@ -88,6 +120,11 @@ public final class StoreServer implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The address and port the HTTP API listens on. */
+  public InetSocketAddress address() {
+    return http.address();
   }
 
   public Store store(String name) {

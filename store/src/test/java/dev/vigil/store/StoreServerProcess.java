@@ -1,5 +1,6 @@
 package dev.vigil.store;
 
+import dev.vigil.store.client.AdminToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,22 +24,39 @@ import java.util.regex.Pattern;
 final class StoreServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
   private final Process process;
+  private final Thread reader;
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Deque<String> lastLines = new ArrayDeque<>();
+  // Everything the child printed (bounded), for tests that check what it must never print.
+  private final StringBuilder allOutput = new StringBuilder();
 
   private StoreServerProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::drain, "store-child-output");
+    this.reader = new Thread(this::drain, "store-child-output");
     reader.setDaemon(true);
     reader.start();
   }
 
   static StoreServerProcess start(Path dataDir, String bootstrapServers) throws IOException {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    return start(dataDir, bootstrapServers, List.of(), Map.of());
+  }
+
+  /**
+   * @param extraArgs more {@code serve} flags
+   * @param environment variables for the child on top of this JVM's; the admin token variable is never
+   *     inherited, so a developer's shell does not change what a test sees
+   */
+  static StoreServerProcess start(Path dataDir, String bootstrapServers, List<String> extraArgs, Map<String, String> environment)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.vigil.store.cli.StoreCli",
         "serve", "--port", "0", "--data-dir", dataDir.toString(), "--bootstrapServers", bootstrapServers,
-        "--status-seconds", "0");
-    return new StoreServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        "--status-seconds", "0"));
+    command.addAll(extraArgs);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove(AdminToken.ENV);
+    builder.environment().putAll(environment);
+    return new StoreServerProcess(builder.start());
   }
 
   private void drain() {
@@ -48,6 +68,9 @@ final class StoreServerProcess implements AutoCloseable {
           port.complete(Integer.parseInt(m.group(1)));
         }
         synchronized (lastLines) {
+          if (allOutput.length() < (4 << 20)) {
+            allOutput.append(line).append('\n');
+          }
           lastLines.addLast(line);
           if (lastLines.size() > 40) {
             lastLines.removeFirst();
@@ -70,18 +93,26 @@ final class StoreServerProcess implements AutoCloseable {
     }
   }
 
+  /** Everything printed so far (up to 4 MB). */
+  String allOutput() {
+    synchronized (lastLines) {
+      return allOutput.toString();
+    }
+  }
+
   /** SIGKILL: the JVM gets no chance to close RocksDB or anything else. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** SIGTERM: shutdown hooks close the store cleanly. */
+  /** SIGTERM: shutdown hooks close the store cleanly. Returns once all its output has been read. */
   void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
   }
 
   @Override

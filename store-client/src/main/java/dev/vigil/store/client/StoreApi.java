@@ -7,8 +7,12 @@ public final class StoreApi {
   /** {@code GET /stores/{store}/{memberId}}, {@code POST /stores/{store}/batch-get}. */
   public static final String STORES = "/stores/";
   /** {@code GET /admin/stores/{store}/versions}, {@code POST .../push}, {@code GET .../pushes/{version}},
-   *  {@code POST .../rollback}. */
+   *  {@code POST .../rollback}; each needs the {@link AdminToken} in {@link #AUTHORIZATION}. */
   public static final String ADMIN_STORES = "/admin/stores/";
+  /** Request header carrying the admin token as {@code Bearer <token>}. */
+  public static final String AUTHORIZATION = "Authorization";
+  /** Scheme prefix of {@link #AUTHORIZATION} (RFC 6750). */
+  public static final String BEARER = "Bearer ";
   public static final String HEALTH = "/health";
   /** Prometheus text exposition format. */
   public static final String METRICS = "/metrics";
@@ -16,6 +20,11 @@ public final class StoreApi {
   public static final int MAX_BATCH_KEYS = 10_000;
 
   private StoreApi() {}
+
+  /** Whether a request path is an admin endpoint (the ones that need the admin token). */
+  public static boolean isAdmin(String path) {
+    return path.startsWith(ADMIN_STORES);
+  }
 
   public static String valuePath(String store, long memberId) {
     return STORES + store + "/" + memberId;

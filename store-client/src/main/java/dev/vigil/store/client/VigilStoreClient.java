@@ -18,23 +18,27 @@ import java.util.Optional;
 /**
  * Java client for the store's HTTP API. Thread-safe; share one instance per server. Reads return what
  * the serving version holds; a 404 for an absent key is an empty result, any other error status a
- * {@link StoreClientException} carrying the server's one-line message.
+ * {@link StoreClientException} carrying the server's one-line message. Admin calls (versions, push,
+ * rollback) carry the {@link AdminToken} given with {@link #withAdminToken}; reads never send it.
  */
 public final class VigilStoreClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final URI base;
   private final HttpClient http;
   private final Duration timeout;
+  private final AdminToken adminToken;
 
-  private VigilStoreClient(URI base, Duration timeout) {
+  private VigilStoreClient(URI base, Duration timeout, HttpClient http, AdminToken adminToken) {
     this.base = base;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    this.http = http;
+    this.adminToken = adminToken;
   }
 
   /**
    * A client for a server URL a user typed (a {@code --server} flag); IllegalArgumentException with one line
-   * when it is not {@code http://host:port}.
+   * when it is not {@code http://host:port}. Like the commands of a shell session, it takes the admin token
+   * from {@value AdminToken#ENV} when that is set.
    */
   public static VigilStoreClient forServerFlag(String server) {
     URI uri;
@@ -46,7 +50,8 @@ public final class VigilStoreClient implements AutoCloseable {
     if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException("--server must look like http://host:port, got '" + server + "'");
     }
-    return connect(server);
+    VigilStoreClient client = connect(server);
+    return AdminToken.resolve(null).map(client::withAdminToken).orElse(client);
   }
 
   /** A client for the server at {@code base}, e.g. {@code http://localhost:8080}. */
@@ -55,7 +60,13 @@ public final class VigilStoreClient implements AutoCloseable {
   }
 
   public static VigilStoreClient connect(URI base, Duration timeout) {
-    return new VigilStoreClient(base, timeout);
+    return new VigilStoreClient(base, timeout,
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build(), null);
+  }
+
+  /** This client (same connections) sending {@code token} with every admin request. */
+  public VigilStoreClient withAdminToken(AdminToken token) {
+    return new VigilStoreClient(base, timeout, http, token);
   }
 
   public URI base() {
@@ -118,7 +129,12 @@ public final class VigilStoreClient implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json");
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json");
+    // Only admin calls carry the token: a read never exposes it, to the server's logs or anyone else.
+    if (adminToken != null && StoreApi.isAdmin(path)) {
+      request.header(StoreApi.AUTHORIZATION, adminToken.authorization());
+    }
+    return request;
   }
 
   private static HttpRequest.BodyPublisher body(Object value) {

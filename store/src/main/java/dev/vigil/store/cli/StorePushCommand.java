@@ -19,7 +19,7 @@ final class StorePushCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Store name, e.g. abuse-scores")
   String store;
 
-  @Option(names = "--input", required = true, description = "Directory of *.jsonl files (or one file), readable by the server")
+  @Option(names = "--input", required = true, description = "Directory of *.jsonl files (or one .jsonl file) inside a --push-dir of the server")
   Path input;
 
   @Option(names = "--cutoff", required = true,
@@ -31,13 +31,15 @@ final class StorePushCommand implements Callable<Integer> {
 
   @Mixin ServerOption server;
 
+  @Mixin AdminTokenOption adminToken;
+
   @Override
   public Integer call() throws InterruptedException {
     long cutoffMs = parseCutoff(cutoff);
     if (!Files.exists(input)) {
       throw new IllegalArgumentException("--input " + input + " does not exist");
     }
-    VigilStoreClient client = server.client();
+    VigilStoreClient client = adminToken.apply(server.client());
     PushStatus status = client.push(store, new PushRequest(input.toAbsolutePath().toString(), cutoffMs));
     System.out.println("push of " + store + " v" + status.version() + " started");
     if (noWait) {

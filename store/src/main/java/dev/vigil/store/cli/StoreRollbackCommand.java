@@ -14,9 +14,11 @@ final class StoreRollbackCommand implements Callable<Integer> {
 
   @Mixin ServerOption server;
 
+  @Mixin AdminTokenOption adminToken;
+
   @Override
   public Integer call() {
-    VersionInfo now = server.client().rollback(store);
+    VersionInfo now = adminToken.apply(server.client()).rollback(store);
     System.out.println(store + ": version " + now.number() + " serves again");
     return 0;
   }

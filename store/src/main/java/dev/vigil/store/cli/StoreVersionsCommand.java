@@ -14,9 +14,11 @@ final class StoreVersionsCommand implements Callable<Integer> {
 
   @Mixin ServerOption server;
 
+  @Mixin AdminTokenOption adminToken;
+
   @Override
   public Integer call() {
-    java.util.List<VersionInfo> versions = server.client().versions(store);
+    java.util.List<VersionInfo> versions = adminToken.apply(server.client()).versions(store);
     System.out.printf("%-8s %-8s %-8s %-24s %-24s %12s  %s%n", "version", "state", "serving", "created", "cut-off", "rows", "source");
     for (VersionInfo v : versions) {
       System.out.printf("%-8d %-8s %-8s %-24s %-24s %,12d  %s%n", v.number(), v.state(), v.serving() ? "*" : "",

@@ -1,6 +1,6 @@
 package dev.vigil.store.http;
 
-/** A request the server answers with a 4xx: status, a short code and a one-line message. */
+/** A request the server answers with a 4xx or 503: status, a short code and a one-line message. */
 final class HttpProblem extends RuntimeException {
   private static final long serialVersionUID = 1L;
   final int status;
@@ -14,6 +14,11 @@ final class HttpProblem extends RuntimeException {
 
   static HttpProblem badRequest(String message) {
     return new HttpProblem(400, "bad_request", message);
+  }
+
+  /** Missing or wrong credentials; answered with a {@code WWW-Authenticate} challenge. */
+  static HttpProblem unauthorized(String message) {
+    return new HttpProblem(401, "unauthorized", message);
   }
 
   static HttpProblem notFound(String code, String message) {

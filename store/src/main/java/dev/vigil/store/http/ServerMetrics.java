@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -18,6 +19,14 @@ final class ServerMetrics {
   private final Map<String, ConcurrentHistogram> latencyMicros = new ConcurrentHashMap<>();
   final LongAdder keysRead = new LongAdder();
   final LongAdder keysMissing = new LongAdder();
+  /** Connections closed unanswered because every connection thread was busy. */
+  final LongAdder connectionsRefused = new LongAdder();
+  private final IntSupplier connectionsBusy;
+
+  /** @param connectionsBusy connections whose request is being read, handled or answered right now */
+  ServerMetrics(IntSupplier connectionsBusy) {
+    this.connectionsBusy = connectionsBusy;
+  }
 
   void record(String endpoint, int status, long nanos) {
     requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder()).increment();
@@ -47,6 +56,11 @@ final class ServerMetrics {
     });
     counter(out, "vigil_store_keys_read_total", "Keys looked up by single and batch gets.", keysRead.sum());
     counter(out, "vigil_store_keys_missing_total", "Keys looked up that had no value.", keysMissing.sum());
+    counter(out, "vigil_store_http_connections_refused_total", "Connections closed unanswered at the connection limit.",
+        connectionsRefused.sum());
+    out.append("# HELP vigil_store_http_connections_busy Connections with a request being read, handled or answered.\n");
+    out.append("# TYPE vigil_store_http_connections_busy gauge\n");
+    out.append("vigil_store_http_connections_busy ").append(connectionsBusy.getAsInt()).append('\n');
     for (Store store : stores) {
       String label = "{store=\"" + store.name() + "\"}";
       IngestionStats s = store.ingestion().stats();

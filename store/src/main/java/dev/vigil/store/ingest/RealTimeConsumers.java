@@ -33,9 +33,12 @@ public final class RealTimeConsumers {
     return new KafkaConsumer<>(p);
   }
 
-  /** The topic's partitions, or an empty list while it does not exist. */
-  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+  /**
+   * The topic's partitions, or an empty list while it does not exist; Kafka's TimeoutException (a
+   * RetriableException) when no broker answers within {@code timeout}.
+   */
+  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
     return infos == null ? List.of() : infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
   }
 

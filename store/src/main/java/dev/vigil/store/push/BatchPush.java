@@ -81,7 +81,7 @@ public final class BatchPush {
    */
   public static long rewind(String bootstrapServers, String topic, long fromMs, StoreVersion version, PushProgress progress) {
     try (KafkaConsumer<byte[], byte[]> consumer = RealTimeConsumers.create(bootstrapServers, "vigil-store-push-v" + version.number())) {
-      List<TopicPartition> partitions = RealTimeConsumers.partitions(consumer, topic);
+      List<TopicPartition> partitions = RealTimeConsumers.partitions(consumer, topic, Duration.ofSeconds(10));
       if (partitions.isEmpty()) {
         LOG.info("push v{}: real-time topic {} does not exist; nothing to replay", version.number(), topic);
         return 0;

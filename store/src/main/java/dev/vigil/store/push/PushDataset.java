@@ -6,6 +6,7 @@ import dev.vigil.store.MemberKeys;
 import dev.vigil.store.StoredValues;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +22,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * A push's input, read and grouped by partition: JSON-lines {@code AbuseScore} files as the model
  * pipeline's offline sink (and the replay tools) write them. When a member appears more than once, the
  * verdict about its latest activity wins (later event time, then later processing time; ties: the later
  * row), the rule of {@link dev.vigil.schemas.Verdicts}. A malformed row fails the whole push
- * with its file and line: a store version is all of a dataset or nothing.
+ * with its file, line and what is wrong with it (never its content): a store version is all of a dataset
+ * or nothing.
  */
 public final class PushDataset {
   private final List<Map<Long, byte[]>> partitions;
@@ -37,24 +38,9 @@ public final class PushDataset {
     this.partitions = partitions;
   }
 
-  /** The files a push reads: {@code input} itself, or every {@code *.jsonl} under it, in name order. */
+  /** The files a push of {@code input} reads, from any directory: see {@link PushInputs#files}. */
   public static List<Path> files(Path input) {
-    if (!Files.exists(input)) {
-      throw new IllegalArgumentException("push input " + input + " does not exist");
-    }
-    if (Files.isRegularFile(input)) {
-      return List.of(input);
-    }
-    try (Stream<Path> walk = Files.walk(input)) {
-      List<Path> files = walk.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".jsonl"))
-          .sorted().toList();
-      if (files.isEmpty()) {
-        throw new IllegalArgumentException("push input " + input + " holds no .jsonl files");
-      }
-      return files;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
-    }
+    return PushInputs.anywhere().files(input.toString());
   }
 
   private static final int CHUNK_LINES = 8_192;
@@ -77,7 +63,8 @@ public final class PushDataset {
     Deque<Future<ParsedChunk>> inFlight = new ArrayDeque<>();
     try {
       for (Path file : files) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // Undecodable bytes become U+FFFD and are reported by line, instead of an exception that knows no line.
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
           long firstLine = 1;
           List<String> chunk = new ArrayList<>(CHUNK_LINES);
           String line;
@@ -150,15 +137,24 @@ public final class PushDataset {
 
   private static AbuseScore parse(String line, Path file, long lineNumber) {
     AbuseScore.Builder builder = AbuseScore.newBuilder();
-    try {
-      JsonLines.parse(line, builder);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage());
+    // U+FFFD stands for bytes that were not UTF-8 (see read); the parser would take it for text.
+    if (line.indexOf('\uFFFD') >= 0 || !parses(line, builder)) {
+      // Not the parser's message: it quotes the line, and push errors must never echo input content.
+      throw new IllegalArgumentException(file + ":" + lineNumber + ": " + RowProblem.of(line, AbuseScore::newBuilder));
     }
     if (builder.getMemberId() == 0) {
       throw new IllegalArgumentException(file + ":" + lineNumber + ": memberId is missing");
     }
     return builder.build();
+  }
+
+  private static boolean parses(String line, AbuseScore.Builder builder) {
+    try {
+      JsonLines.parse(line, builder);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public int partitionCount() {
