@@ -6,6 +6,7 @@ import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.runner.HoldUntilCheckpoint;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -38,7 +39,7 @@ public final class FilterPipeline {
     PipelineOptionsFactory.register(FilterPipelineOptions.class);
     FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
     FilterPipelineOptions.validate(options);
-    StreamingJobDefaults.apply(options, args);
+    StreamingJobDefaults.apply(options, args, "vigil-filter");
     return options;
   }
 
@@ -54,6 +55,8 @@ public final class FilterPipeline {
         RawActivitySource.kafka(options, options.getInputTopic(), ActivityEventTime::millisOrMinusOne));
     PCollectionTuple out = raw.get(RawActivitySource.RECORDS).apply("FilterActivity", filterActivity(options, rules));
     out.get(FilterActivity.PARTIALS)
+        .apply("HoldPartialsUntilCheckpoint", HoldUntilCheckpoint.when(
+            options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)))
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
         .apply("WriteFilteredActivity", WriteKeyedRecords.to(options.getBootstrapServers(), options.getOutputTopic()));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));

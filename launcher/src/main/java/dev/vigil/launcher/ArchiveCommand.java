@@ -25,7 +25,11 @@ final class ArchiveCommand implements Callable<Integer> {
       PipelineOptionsFactory.printHelp(System.out, ArchivePipelineOptions.class);
       return 0;
     }
-    ArchivePipelineOptions options = ArchivePipeline.parseOptions(BeamFlags.withRunnerDefaults(beamArgs));
+    String[] args = BeamFlags.withRunnerDefaults(beamArgs);
+    if (JobJarProcess.needed(args)) {
+      return JobJarProcess.run("archive", args);
+    }
+    ArchivePipelineOptions options = ArchivePipeline.parseOptions(args);
     System.out.printf("Archiving job on %s: %s -> %s (consumer group %s), Kafka at %s. Ctrl-C stops it.%n",
         options.getRunner().getSimpleName(), options.getInputTopic(), options.getArchive(), options.getConsumerGroup(),
         options.getBootstrapServers());

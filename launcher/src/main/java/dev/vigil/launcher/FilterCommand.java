@@ -25,7 +25,11 @@ final class FilterCommand implements Callable<Integer> {
       PipelineOptionsFactory.printHelp(System.out, FilterPipelineOptions.class);
       return 0;
     }
-    FilterPipelineOptions options = FilterPipeline.parseOptions(BeamFlags.withRunnerDefaults(beamArgs));
+    String[] args = BeamFlags.withRunnerDefaults(beamArgs);
+    if (JobJarProcess.needed(args)) {
+      return JobJarProcess.run("filter", args);
+    }
+    FilterPipelineOptions options = FilterPipeline.parseOptions(args);
     System.out.printf("Filter pipeline on %s: %s -> %s (dead letters: %s), Kafka at %s. Ctrl-C stops it.%n",
         options.getRunner().getSimpleName(), options.getInputTopic(), options.getOutputTopic(),
         options.getDeadLetterTopic(), options.getBootstrapServers());

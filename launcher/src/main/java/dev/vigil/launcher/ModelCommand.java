@@ -26,7 +26,11 @@ final class ModelCommand implements Callable<Integer> {
       PipelineOptionsFactory.printHelp(System.out, ModelPipelineOptions.class);
       return 0;
     }
-    ModelPipelineOptions options = ModelPipeline.parseOptions(BeamFlags.withRunnerDefaults(beamArgs));
+    String[] args = BeamFlags.withRunnerDefaults(beamArgs);
+    if (JobJarProcess.needed(args)) {
+      return JobJarProcess.run("model", args);
+    }
+    ModelPipelineOptions options = ModelPipeline.parseOptions(args);
     System.out.printf("Model pipeline on %s: %s -> windows %s -> %s%s, model %s, Kafka at %s. Ctrl-C stops it.%n",
         options.getRunner().getSimpleName(), options.getFilteredTopic(), options.getWindows(),
         options.getWriteScores() ? options.getScoresTopic() : "(no scores topic)",

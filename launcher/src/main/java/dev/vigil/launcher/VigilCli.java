@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Nearline anti-abuse platform: Kafka, Apache Beam (Direct/Flink), DJL.",
     subcommands = {KafkaCommand.class, ProduceCommand.class, FilterCommand.class, ModelCommand.class, ArchiveCommand.class, dev.vigil.replay.cli.ReplayCommand.class,
-        DemoCommand.class, TrainCommand.class, BenchCommand.class,
+        DemoCommand.class, TrainCommand.class, BenchCommand.class, FlinkCommand.class,
         dev.vigil.store.cli.StoreCommand.class},
     footer = {"", "Run 'vigil COMMAND --help' for a command's flags."})
 public final class VigilCli implements Runnable {
@@ -30,13 +30,17 @@ public final class VigilCli implements Runnable {
       return 2;
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (ex instanceof dev.vigil.core.console.CommandFailure) {
+        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        return 1;
+      }
       if (ex instanceof IllegalArgumentException || ex instanceof dev.vigil.core.rules.FilterRulesException
           || ex instanceof dev.vigil.scoring.ModelBundleException) {
-        System.err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
+        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         return 2;
       }
       if (ex instanceof dev.vigil.store.client.StoreClientException) {
-        System.err.println("vigil " + commandLine.getCommandName() + ": " + ex.getMessage());
+        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         return 1;
       }
       throw ex;

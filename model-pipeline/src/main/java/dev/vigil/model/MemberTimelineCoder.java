@@ -9,17 +9,24 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
- * Encodes a member's timeline for the runner's state backend: bookkeeping, pending boundaries, then
+ * Encodes a member's timeline for the runner's state backend: its bookkeeping (horizon, pending and final
+ * boundaries, the last pane index per short window), then
  * each tile as level, start and the aggregate's wire form (a {@code MemberActivityPartial}). The layout
  * and lateness are the job's configuration, not state: a job restarted with other {@code --windows} reads
  * tiles of levels it no longer has as an error rather than silently misplacing them.
  */
 public final class MemberTimelineCoder extends CustomCoder<MemberTimeline> {
   private static final long serialVersionUID = 1L;
-  private static final int FORMAT = 1;
+  /**
+   * 2 added the final boundaries late data can still change and the last pane index per short window; state of
+   * format 1 still reads (as a timeline with neither).
+   */
+  private static final int FORMAT = 2;
 
   private final TileLayout layout;
   private final long allowedLatenessMs;
@@ -33,13 +40,17 @@ public final class MemberTimelineCoder extends CustomCoder<MemberTimeline> {
   public void encode(MemberTimeline value, OutputStream outStream) throws IOException {
     DataOutputStream out = new DataOutputStream(outStream);
     out.writeByte(FORMAT);
-    out.writeLong(value.horizonMs());
-    out.writeLong(value.lastEmittedAsOfMs());
-    out.writeBoolean(value.changedSinceEmit());
-    long[] pending = value.pendingBoundaries();
-    out.writeInt(pending.length);
-    for (long b : pending) {
-      out.writeLong(b);
+    MemberTimeline.Bookkeeping b = value.bookkeeping();
+    out.writeLong(b.horizonMs());
+    out.writeLong(b.lastEmittedAsOfMs());
+    out.writeBoolean(b.changedSinceEmit());
+    writeLongs(out, b.pendingBoundaries());
+    writeLongs(out, b.finalBoundaries());
+    writeLongs(out, b.lateChangedBoundaries());
+    out.writeInt(b.lastPaneByWindow().size());
+    for (Map.Entry<Long, Long> e : b.lastPaneByWindow().entrySet()) {
+      out.writeLong(e.getKey());
+      out.writeLong(e.getValue());
     }
     out.writeInt(value.tiles().tileCount());
     IOException[] failure = new IOException[1];
@@ -67,17 +78,24 @@ public final class MemberTimelineCoder extends CustomCoder<MemberTimeline> {
   public MemberTimeline decode(InputStream inStream) throws IOException {
     DataInputStream in = new DataInputStream(inStream);
     int format = in.readByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != 1) {
       throw new IOException("unknown member timeline state format " + format);
     }
     long horizon = in.readLong();
     long lastEmitted = in.readLong();
     boolean changed = in.readBoolean();
-    long[] pending = new long[in.readInt()];
-    for (int i = 0; i < pending.length; i++) {
-      pending[i] = in.readLong();
+    long[] pending = readLongs(in);
+    long[] finalBoundaries = format >= 2 ? readLongs(in) : new long[0];
+    long[] lateChanged = format >= 2 ? readLongs(in) : new long[0];
+    Map<Long, Long> lastPanes = new TreeMap<>();
+    if (format >= 2) {
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        lastPanes.put(in.readLong(), in.readLong());
+      }
     }
-    MemberTimeline timeline = MemberTimeline.restore(layout, allowedLatenessMs, horizon, lastEmitted, changed, pending);
+    MemberTimeline timeline = MemberTimeline.restore(layout, allowedLatenessMs,
+        new MemberTimeline.Bookkeeping(horizon, lastEmitted, changed, pending, finalBoundaries, lateChanged, lastPanes));
     int tiles = in.readInt();
     for (int i = 0; i < tiles; i++) {
       int level = in.readByte();
@@ -90,6 +108,21 @@ public final class MemberTimelineCoder extends CustomCoder<MemberTimeline> {
       timeline.tiles().restoreTile(level, start, MemberActivityAggregate.fromPartial(MemberActivityPartial.parseFrom(bytes)));
     }
     return timeline;
+  }
+
+  private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
+    out.writeInt(values.length);
+    for (long v : values) {
+      out.writeLong(v);
+    }
+  }
+
+  private static long[] readLongs(DataInputStream in) throws IOException {
+    long[] values = new long[in.readInt()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = in.readLong();
+    }
+    return values;
   }
 
   @Override

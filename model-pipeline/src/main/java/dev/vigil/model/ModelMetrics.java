@@ -7,6 +7,8 @@ public final class ModelMetrics {
   public static final String PARTIALS_ON_TIME = "partials_on_time";
   public static final String PARTIALS_LATE = "partials_late";
   public static final String PARTIALS_TOO_LATE = "partials_too_late";
+  /** Partials sent again after the filter job recovered (same window and pane as one already taken in). */
+  public static final String PARTIALS_DUPLICATE = "partials_duplicate";
   public static final String FEATURE_ROWS = "feature_rows";
   public static final String TIMELINES_EXPIRED = "timelines_expired";
   public static final String SCORES_EMITTED = "scores_emitted";

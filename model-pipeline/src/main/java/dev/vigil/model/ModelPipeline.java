@@ -24,7 +24,7 @@ public final class ModelPipeline {
     PipelineOptionsFactory.register(ModelPipelineOptions.class);
     ModelPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ModelPipelineOptions.class);
     ModelPipelineOptions.validate(options);
-    StreamingJobDefaults.apply(options, args);
+    StreamingJobDefaults.apply(options, args, "vigil-model");
     return options;
   }
 

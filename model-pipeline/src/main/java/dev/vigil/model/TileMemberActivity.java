@@ -11,6 +11,7 @@ import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.MemberFeatureRow;
 import dev.vigil.schemas.v1.MemberFeatures;
+import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -126,6 +127,7 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
     private final BundleCounter onTime = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_ON_TIME);
     private final BundleCounter late = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_LATE);
     private final BundleCounter tooLate = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_TOO_LATE);
+    private final BundleCounter duplicate = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_DUPLICATE);
     private final BundleCounter rows = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.FEATURE_ROWS);
     private final BundleCounter expired = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.TIMELINES_EXPIRED);
 
@@ -147,7 +149,8 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
       if (timeline == null) {
         timeline = new MemberTimeline(layout, allowedLatenessMs);
       }
-      MemberTimeline.Admission admission = timeline.admit(partial.getWindowStartMs(), MemberActivityAggregate.fromPartial(partial));
+      MemberTimeline.Admission admission = timeline.admit(partial.getWindowStartMs(), partial.getPaneIndex(),
+          MemberActivityAggregate.fromPartial(partial));
       switch (admission) {
         case TOO_LATE -> {
           tooLate.inc();
@@ -155,6 +158,10 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
               "partial of window starting " + Instant.ofEpochMilli(partial.getWindowStartMs()) + " arrived after member "
                   + element.getKey() + "'s results had reached " + Instant.ofEpochMilli(timeline.horizonMs())
                   + ", more than the allowed lateness of " + allowedLatenessMs + " ms", REJECTED_BY));
+          return;
+        }
+        case DUPLICATE -> {
+          duplicate.inc();
           return;
         }
         case ON_TIME -> onTime.inc();
@@ -174,7 +181,7 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
           flushScheduled.write(true);
         }
       } else if (admission == MemberTimeline.Admission.LATE) {
-        emit(element.getKey(), timeline.flush(), out);
+        timeline.flush().forEach(row -> emit(element.getKey(), row, out));
       }
       timelineState.write(timeline);
     }
@@ -216,9 +223,9 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
       if (timeline == null) {
         return;
       }
-      MemberTimeline.Row row = timeline.flush();
-      if (row != null) {
-        emit(member, row, out);
+      List<MemberTimeline.Row> rows = timeline.flush();
+      if (!rows.isEmpty()) {
+        rows.forEach(row -> emit(member, row, out));
         timelineState.write(timeline);
       }
     }
@@ -240,6 +247,7 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
       onTime.flush();
       late.flush();
       tooLate.flush();
+      duplicate.flush();
       rows.flush();
       expired.flush();
     }

@@ -5,6 +5,9 @@ import dev.vigil.schemas.v1.EventType;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.UserAgentClass;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** Filter-pipeline partials for model tests: one 5 s window of one member's activity. */
@@ -27,7 +30,17 @@ final class PartialFixtures {
     return a;
   }
 
-  static MemberActivityPartial partial(MemberActivityAggregate a, long windowStartMs) {
-    return a.toPartial().setWindowStartMs(windowStartMs).setWindowEndMs(windowStartMs + FILTER_WINDOW_MS).build();
+  /**
+   * Numbers the panes of each member's window as the filter job does (0, 1, 2, ...), so several partials of one
+   * window are successive panes rather than one pane sent again.
+   */
+  static final class Panes {
+    private final Map<List<Long>, Long> next = new HashMap<>();
+
+    MemberActivityPartial partial(MemberActivityAggregate a, long member, long windowStartMs) {
+      long index = next.merge(List.of(member, windowStartMs), 1L, Long::sum) - 1;
+      return a.toPartial().setWindowStartMs(windowStartMs).setWindowEndMs(windowStartMs + FILTER_WINDOW_MS)
+          .setPaneIndex(index).build();
+    }
   }
 }

@@ -86,6 +86,7 @@ class TileMemberActivityTest {
     List<MemberActivityPartial> admitted = new ArrayList<>();
     Map<Integer, List<MemberActivityPartial>> admittedByWave = new TreeMap<>();
     Set<MemberActivityPartial> refused = new HashSet<>();
+    PartialFixtures.Panes panes = new PartialFixtures.Panes();
     TestStream.Builder<MemberActivityPartial> stream = TestStream.create(ProtoCoder.of(MemberActivityPartial.class))
         .advanceWatermarkTo(new Instant(T0));
     long watermark = T0;
@@ -100,17 +101,21 @@ class TileMemberActivityTest {
         } else {
           start = watermark + random.nextInt(18) * PartialFixtures.FILTER_WINDOW_MS;
         }
-        MemberActivityPartial partial = PartialFixtures.partial(PartialFixtures.activity(random, member, start, 1 + random.nextInt(8)), start);
+        batch.add(PartialFixtures.activity(random, member, start, 1 + random.nextInt(8)).toPartial()
+            .setWindowStartMs(start).build());
+      }
+      Collections.shuffle(batch, random);
+      for (MemberActivityPartial unnumbered : batch) {
+        // Numbered in arrival order: the filter's panes of a window come in order.
+        long start = unnumbered.getWindowStartMs();
+        MemberActivityPartial partial = panes.partial(MemberActivityAggregate.fromPartial(unnumbered), unnumbered.getMemberId(), start);
+        Long h = horizon.get(partial.getMemberId());
         if (h != null && LAYOUT.boundaryAfter(start) < h - LATENESS_MS) {
           refused.add(partial);
         } else {
           admitted.add(partial);
         }
-        batch.add(partial);
-      }
-      Collections.shuffle(batch, random);
-      for (MemberActivityPartial partial : batch) {
-        stream = stream.addElements(TimestampedValue.of(partial, new Instant(partial.getWindowStartMs())));
+        stream = stream.addElements(TimestampedValue.of(partial, new Instant(start)));
       }
       if (wave % 3 != 2) {
         stream = stream.advanceProcessingTime(Duration.standardSeconds(3));
@@ -128,7 +133,7 @@ class TileMemberActivityTest {
     // Finally only late partials, within the lateness: the rows they change come out late, as of the horizon.
     for (Map.Entry<Long, Long> h : horizon.entrySet()) {
       long start = h.getValue() - (1 + random.nextInt(10)) * PartialFixtures.FILTER_WINDOW_MS;
-      MemberActivityPartial partial = PartialFixtures.partial(PartialFixtures.activity(random, h.getKey(), start, 3), start);
+      MemberActivityPartial partial = panes.partial(PartialFixtures.activity(random, h.getKey(), start, 3), h.getKey(), start);
       admitted.add(partial);
       stream = stream.addElements(TimestampedValue.of(partial, new Instant(start)));
     }
@@ -194,10 +199,15 @@ class TileMemberActivityTest {
     Random random = new Random(7);
     List<MemberActivityPartial> partials = new ArrayList<>();
     List<TimestampedValue<MemberActivityPartial>> timestamped = new ArrayList<>();
+    PartialFixtures.Panes panes = new PartialFixtures.Panes();
+    Set<List<Long>> windowsUsed = new HashSet<>();
     for (int i = 0; i < 300; i++) {
       long member = 1 + random.nextInt(6);
       long start = T0 + random.nextInt(15 * 12) * PartialFixtures.FILTER_WINDOW_MS;
-      MemberActivityPartial partial = PartialFixtures.partial(PartialFixtures.activity(random, member, start, 1 + random.nextInt(8)), start);
+      if (!windowsUsed.add(List.of(member, start))) {
+        continue; // a batch has one pane per window: every event is on time
+      }
+      MemberActivityPartial partial = panes.partial(PartialFixtures.activity(random, member, start, 1 + random.nextInt(8)), member, start);
       partials.add(partial);
       timestamped.add(TimestampedValue.of(partial, new Instant(start)));
     }

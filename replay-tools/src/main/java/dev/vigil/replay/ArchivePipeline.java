@@ -26,7 +26,7 @@ public final class ArchivePipeline {
       options.setConsumerGroup(ArchivePipelineOptions.DEFAULT_CONSUMER_GROUP);
     }
     ArchivePipelineOptions.validate(options);
-    StreamingJobDefaults.apply(options, args);
+    StreamingJobDefaults.apply(options, args, "vigil-archive");
     return options;
   }
 

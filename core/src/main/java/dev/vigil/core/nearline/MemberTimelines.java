@@ -35,6 +35,8 @@ public final class MemberTimelines {
 
   public MemberTimeline.Admission admit(MemberActivityPartial partial) {
     MemberTimeline timeline = timelines.computeIfAbsent(partial.getMemberId(), m -> new MemberTimeline(layout, allowedLatenessMs));
+    // No pane identity here: a plain loop produces each partial once (only a recovered job sends one again), and
+    // its late events make a second pane 0 of a window, which is new activity.
     MemberTimeline.Admission admission = timeline.admit(partial.getWindowStartMs(), MemberActivityAggregate.fromPartial(partial));
     if (admission == MemberTimeline.Admission.ON_TIME) {
       schedule(partial.getMemberId(), timeline.nextEventTimeMs());

@@ -4,8 +4,13 @@ import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.features.MemberFeatureVector;
 import dev.vigil.schemas.v1.PaneTiming;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,18 +23,32 @@ import java.util.TreeSet;
  * as of {@code E} is final: every window {@code [E - length, E)}, computed from the tiles, is emitted on
  * time, and {@code E} becomes the member's <em>horizon</em>. Between those moments, {@link #flush} gives
  * the running (early) row as of the newest pending boundary, which the streaming job calls on a
- * processing-time delay. A partial whose boundary is at or before the horizon is late: within the
- * allowed lateness it updates the tiles and the next flush re-emits the row as of the horizon; beyond it,
- * it is refused ({@link Admission#TOO_LATE}) for the caller to dead-letter. Tiles that no window as of
- * the horizon can reach are evicted; with nothing pending, the whole timeline expires
- * {@code maxLength + allowedLateness} after the horizon.
+ * processing-time delay.
+ *
+ * <p>A partial whose boundary is at or before the horizon is late. Within the allowed lateness it updates
+ * the tiles, and the next flush re-emits, as late rows, <em>every</em> row it changed: the row as of its own
+ * boundary (a batch run would have had one) and each emitted row whose windows reach back to it. So the
+ * last row emitted for each boundary is the row a batch run over the same partials computes, however
+ * late the partials came. Beyond the lateness a partial is refused ({@link Admission#TOO_LATE}) for the
+ * caller to dead-letter. Tiles are kept as long as a row that late data could still change needs them
+ * ({@code maxLength + allowedLateness} behind the horizon); with nothing pending, the whole timeline
+ * expires that long after the horizon.
+ *
+ * <p>Partials are identified by their short window and pane index, and a member's panes of one window come
+ * in pane order (one key, one partition), so a pane at or below the last index seen for its window is a
+ * record sent again after a recovery: it is refused ({@link Admission#DUPLICATE}) rather than counted twice.
+ * The last index is kept per window while a pane of it could still be admitted.
  *
  * <p>Lateness is judged against this member's horizon, not a global watermark, so the verdict on a
  * partial depends only on this member's data and order: the same in a stream and in a batch.
  */
 public final class MemberTimeline {
   /** What {@link #admit} did with a partial. */
-  public enum Admission { ON_TIME, LATE, TOO_LATE }
+  public enum Admission {
+    ON_TIME, LATE, TOO_LATE,
+    /** A pane of a short window that this timeline already took in: a record sent again after a recovery. */
+    DUPLICATE
+  }
 
   /** The features of one window of a row. */
   public record WindowFeatures(long startMs, long endMs, long lastEventMs, double[] values) {}
@@ -37,9 +56,19 @@ public final class MemberTimeline {
   /** One feature row: every window length as of one boundary. */
   public record Row(long asOfMs, long lastEventMs, PaneTiming timing, List<WindowFeatures> windows) {}
 
+  /** The bookkeeping a state backend stores beside the tiles. */
+  public record Bookkeeping(long horizonMs, long lastEmittedAsOfMs, boolean changedSinceEmit, long[] pendingBoundaries,
+      long[] finalBoundaries, long[] lateChangedBoundaries, Map<Long, Long> lastPaneByWindow) {}
+
   private final MemberTiles tiles;
   private final long allowedLatenessMs;
   private final NavigableSet<Long> pending = new TreeSet<>();
+  /** Boundaries whose rows are final (at or before the horizon) and that late data can still change. */
+  private final NavigableSet<Long> finalBoundaries = new TreeSet<>();
+  /** Of those, the ones late data changed since their last row: the next flush emits them again. */
+  private final NavigableSet<Long> lateChanged = new TreeSet<>();
+  /** Last pane index admitted per short window start, while a pane of that window could still be admitted. */
+  private final NavigableMap<Long, Long> lastPaneByWindow = new TreeMap<>();
   private long horizonMs = Long.MIN_VALUE;
   private long lastEmittedAsOfMs = Long.MIN_VALUE;
   private boolean changedSinceEmit;
@@ -53,16 +82,26 @@ public final class MemberTimeline {
   }
 
   /** Rebuilds a stored timeline; the tiles are restored through {@link #tiles()}. */
-  public static MemberTimeline restore(TileLayout layout, long allowedLatenessMs, long horizonMs, long lastEmittedAsOfMs,
-      boolean changedSinceEmit, long[] pendingBoundaries) {
+  public static MemberTimeline restore(TileLayout layout, long allowedLatenessMs, Bookkeeping stored) {
     MemberTimeline t = new MemberTimeline(layout, allowedLatenessMs);
-    t.horizonMs = horizonMs;
-    t.lastEmittedAsOfMs = lastEmittedAsOfMs;
-    t.changedSinceEmit = changedSinceEmit;
-    for (long b : pendingBoundaries) {
-      t.pending.add(b);
-    }
+    t.horizonMs = stored.horizonMs();
+    t.lastEmittedAsOfMs = stored.lastEmittedAsOfMs();
+    t.changedSinceEmit = stored.changedSinceEmit();
+    Arrays.stream(stored.pendingBoundaries()).forEach(t.pending::add);
+    Arrays.stream(stored.finalBoundaries()).forEach(t.finalBoundaries::add);
+    Arrays.stream(stored.lateChangedBoundaries()).forEach(t.lateChanged::add);
+    t.lastPaneByWindow.putAll(stored.lastPaneByWindow());
     return t;
+  }
+
+  /** What {@link #restore} takes back. */
+  public Bookkeeping bookkeeping() {
+    return new Bookkeeping(horizonMs, lastEmittedAsOfMs, changedSinceEmit, toArray(pending), toArray(finalBoundaries),
+        toArray(lateChanged), Collections.unmodifiableMap(lastPaneByWindow));
+  }
+
+  private static long[] toArray(NavigableSet<Long> set) {
+    return set.stream().mapToLong(Long::longValue).toArray();
   }
 
   public TileLayout layout() {
@@ -82,20 +121,26 @@ public final class MemberTimeline {
     return horizonMs;
   }
 
-  public long lastEmittedAsOfMs() {
-    return lastEmittedAsOfMs;
+  /**
+   * Takes in the activity of pane {@code paneIndex} of the short window starting at {@code windowStartMs}
+   * (the partial's event time).
+   */
+  public Admission admit(long windowStartMs, long paneIndex, MemberActivityAggregate activity) {
+    Long lastPane = lastPaneByWindow.get(windowStartMs);
+    if (lastPane != null && paneIndex <= lastPane) {
+      return Admission.DUPLICATE;
+    }
+    Admission admission = admit(windowStartMs, activity);
+    if (admission != Admission.TOO_LATE) {
+      lastPaneByWindow.put(windowStartMs, paneIndex);
+    }
+    return admission;
   }
 
-  public boolean changedSinceEmit() {
-    return changedSinceEmit;
-  }
-
-  /** Pending boundaries, ascending. */
-  public long[] pendingBoundaries() {
-    return pending.stream().mapToLong(Long::longValue).toArray();
-  }
-
-  /** Takes in the activity of one partial observed at {@code eventTimeMs} (its short window's start). */
+  /**
+   * Takes in activity observed at {@code eventTimeMs} without a pane identity, so nothing is refused as a
+   * duplicate: for callers that produce each aggregate once (a plain loop, tests).
+   */
   public Admission admit(long eventTimeMs, MemberActivityAggregate activity) {
     long boundary = layout().boundaryAfter(eventTimeMs);
     if (boundary > horizonMs) {
@@ -107,11 +152,11 @@ public final class MemberTimeline {
     if (boundary < horizonMs - allowedLatenessMs) {
       return Admission.TOO_LATE;
     }
-    // Within the lateness. Only tiles a window as of the horizon reaches matter; older ones were evicted.
-    if (boundary > horizonMs - layout().maxLengthMs()) {
-      tiles.add(eventTimeMs, activity);
-      changedSinceEmit = true;
-    }
+    tiles.add(eventTimeMs, activity);
+    finalBoundaries.add(boundary);
+    // Every final row whose windows reach back to this activity: [E - maxLength, E) holds eventTimeMs.
+    lateChanged.addAll(finalBoundaries.subSet(boundary, true, eventTimeMs + layout().maxLengthMs(), true));
+    changedSinceEmit = true; // the early row, if one is pending, changed too
     return Admission.LATE;
   }
 
@@ -128,19 +173,27 @@ public final class MemberTimeline {
 
   /**
    * Event time has reached {@code timeMs}: the on-time rows of every pending boundary up to it, oldest
-   * first (a row identical to the last one emitted is not repeated), then eviction.
+   * first (a row identical to the last one emitted is not repeated), then eviction of what late data can
+   * no longer change.
    */
   public List<Row> onEventTime(long timeMs) {
     List<Row> rows = new ArrayList<>();
     while (!pending.isEmpty() && pending.first() <= timeMs) {
       long boundary = pending.pollFirst();
       horizonMs = boundary;
+      finalBoundaries.add(boundary);
+      lateChanged.remove(boundary);
       if (boundary != lastEmittedAsOfMs || changedSinceEmit) {
         rows.add(emit(boundary, PaneTiming.PANE_ON_TIME));
       }
     }
     if (horizonMs != Long.MIN_VALUE) {
-      tiles.evictEndingBy(horizonMs - layout().maxLengthMs());
+      // Late data can reach back to horizon - lateness; the rows it changes need maxLength of tiles before that.
+      long oldestChangeable = horizonMs - allowedLatenessMs;
+      finalBoundaries.headSet(oldestChangeable).clear();
+      lateChanged.headSet(oldestChangeable).clear();
+      tiles.evictEndingBy(oldestChangeable - layout().maxLengthMs());
+      lastPaneByWindow.headMap(oldestChangeable - layout().finestMs()).clear();
     }
     return rows;
   }
@@ -151,17 +204,20 @@ public final class MemberTimeline {
   }
 
   /**
-   * The running row, if anything changed since the last row: as of the newest pending boundary (early),
-   * or as of the horizon when only late data changed (late).
+   * The rows that changed since they were last emitted: each final row that late data changed (late,
+   * oldest first), then the running row as of the newest pending boundary (early) if anything changed.
    */
-  public Row flush() {
-    if (!changedSinceEmit) {
-      return null;
+  public List<Row> flush() {
+    List<Row> rows = new ArrayList<>();
+    for (long boundary : lateChanged) {
+      rows.add(row(tiles, boundary, PaneTiming.PANE_LATE));
     }
-    if (!pending.isEmpty() && pending.last() > horizonMs) {
-      return emit(pending.last(), PaneTiming.PANE_EARLY);
+    lateChanged.clear();
+    if (changedSinceEmit && !pending.isEmpty() && pending.last() > horizonMs) {
+      rows.add(emit(pending.last(), PaneTiming.PANE_EARLY));
     }
-    return emit(horizonMs, PaneTiming.PANE_LATE);
+    changedSinceEmit = false;
+    return rows;
   }
 
   private Row emit(long asOfMs, PaneTiming timing) {

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -159,10 +161,9 @@ class MemberTimelineTest {
         late += admission == MemberTimeline.Admission.LATE ? 1 : 0;
         admitted.add(p);
         if (random.nextInt(4) == 0) {
-          MemberTimeline.Row early = timeline.flush();
-          if (early != null) {
-            assertThat(values(early)).isEqualTo(oracleRow(admitted, early.asOfMs()));
-            lastRowAsOf.put(early.asOfMs(), early);
+          for (MemberTimeline.Row row : timeline.flush()) {
+            assertThat(values(row)).isEqualTo(oracleRow(admitted, row.asOfMs()));
+            lastRowAsOf.put(row.asOfMs(), row);
           }
         }
       }
@@ -171,15 +172,20 @@ class MemberTimelineTest {
         assertThat(values(row)).isEqualTo(oracleRow(admitted, row.asOfMs()));
         lastRowAsOf.put(row.asOfMs(), row);
       }
-      MemberTimeline.Row lateRow = timeline.flush();
-      if (lateRow != null) {
-        assertThat(values(lateRow)).isEqualTo(oracleRow(admitted, lateRow.asOfMs()));
-        lastRowAsOf.put(lateRow.asOfMs(), lateRow);
+      for (MemberTimeline.Row row : timeline.flush()) {
+        assertThat(values(row)).isEqualTo(oracleRow(admitted, row.asOfMs()));
+        lastRowAsOf.put(row.asOfMs(), row);
       }
     }
     timeline.onEventTime(Long.MAX_VALUE).forEach(r -> lastRowAsOf.put(r.asOfMs(), r));
-    MemberTimeline.Row finalRow = lastRowAsOf.get(timeline.horizonMs());
-    assertThat(values(finalRow)).isEqualTo(oracleRow(admitted, timeline.horizonMs()));
+    // What a batch run over the admitted partials gives: a row as of each of their boundaries, from all of them.
+    // The last row emitted for each boundary must be that row, whenever its partials came.
+    Set<Long> boundaries = new TreeSet<>();
+    admitted.forEach(p -> boundaries.add(LAYOUT.boundaryAfter(p.startMs())));
+    assertThat(lastRowAsOf.keySet()).containsAll(boundaries);
+    for (long boundary : boundaries) {
+      assertThat(values(lastRowAsOf.get(boundary))).as("last row as of %d", boundary).isEqualTo(oracleRow(admitted, boundary));
+    }
     assertThat(late).as("late partials").isPositive();
     assertThat(refused).as("refused partials").isPositive();
   }
@@ -206,11 +212,41 @@ class MemberTimelineTest {
     Random random = new Random(5);
     MemberTimeline timeline = new MemberTimeline(LAYOUT, 0);
     timeline.admit(T0, activity(random, T0, 3));
-    MemberTimeline.Row early = timeline.flush();
+    MemberTimeline.Row early = timeline.flush().get(0);
     assertThat(early.timing()).isEqualTo(PaneTiming.PANE_EARLY);
     assertThat(early.asOfMs()).isEqualTo(T0 + 30_000);
-    assertThat(timeline.flush()).as("nothing changed").isNull();
+    assertThat(timeline.flush()).as("nothing changed").isEmpty();
     assertThat(timeline.onEventTime(T0 + 30_000)).isEmpty();
     assertThat(timeline.horizonMs()).isEqualTo(T0 + 30_000);
+  }
+
+  @Test
+  void aPaneSentAgainAfterARecoveryIsRefusedAndNotCounted() {
+    Random random = new Random(6);
+    MemberTimeline timeline = new MemberTimeline(LAYOUT, 60_000);
+    MemberActivityAggregate onTime = activity(random, T0, 3);
+    MemberActivityAggregate late = activity(random, T0, 2);
+    assertThat(timeline.admit(T0, 0, onTime)).isEqualTo(MemberTimeline.Admission.ON_TIME);
+    assertThat(timeline.admit(T0, 0, onTime)).isEqualTo(MemberTimeline.Admission.DUPLICATE);
+    assertThat(timeline.onEventTime(T0 + 30_000)).hasSize(1);
+    assertThat(timeline.admit(T0, 1, late)).isEqualTo(MemberTimeline.Admission.LATE);
+    assertThat(timeline.admit(T0, 1, late)).isEqualTo(MemberTimeline.Admission.DUPLICATE);
+    assertThat(timeline.admit(T0, 0, onTime)).isEqualTo(MemberTimeline.Admission.DUPLICATE);
+    // Another window's pane 0 is new.
+    assertThat(timeline.admit(T0 + 5_000, 0, late)).isEqualTo(MemberTimeline.Admission.LATE);
+    assertThat(timeline.flush().get(0).windows().get(0).values()[0]).as("events in the 1 min window: 3 + 2 + 2, once each")
+        .isEqualTo(MemberFeatureVector.compute(merged(onTime, late, late), T0 + 30_000 - 60_000, T0 + 30_000)[0]);
+    // Once no pane of a window can be admitted any more, its entry goes.
+    timeline.admit(T0 + 600_000, 0, activity(random, T0 + 600_000, 1));
+    timeline.onEventTime(T0 + 630_000);
+    assertThat(timeline.bookkeeping().lastPaneByWindow()).containsOnlyKeys(T0 + 600_000);
+  }
+
+  private static MemberActivityAggregate merged(MemberActivityAggregate... parts) {
+    MemberActivityAggregate m = MemberActivityAggregate.mergeTarget();
+    for (MemberActivityAggregate p : parts) {
+      m.merge(p);
+    }
+    return m;
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.loadtest.bench;
 
+import dev.vigil.core.process.ChildJvm;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.archive.ArchiveManifest;
 import dev.vigil.core.console.ProgressLine;
@@ -300,9 +301,9 @@ public final class ReplayBenchmark {
       started++;
       Path report = logs.resolve(String.format("%02d-%s.time", started, name));
       Path log = logs.resolve(String.format("%02d-%s.log", started, name));
-      List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %U %S %M",
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-          "-cp", System.getProperty("java.class.path"), "dev.vigil.launcher.VigilCli"));
+      List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %U %S %M"));
+      command.addAll(ChildJvm.java());
+      command.addAll(List.of("-Xmx4g", "-cp", System.getProperty("java.class.path"), "dev.vigil.launcher.VigilCli"));
       command.addAll(vigilArgs);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");

@@ -8,7 +8,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /** Options every Vigil job that reads and writes Kafka shares. */
-public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions {
+public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions, FlinkJobOptions {
 
   @Description("Kafka bootstrap servers, host:port[,host:port...]")
   @Default.String("localhost:9092")

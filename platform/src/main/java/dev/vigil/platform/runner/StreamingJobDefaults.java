@@ -1,13 +1,22 @@
 package dev.vigil.platform.runner;
 
+import dev.vigil.platform.options.FlinkJobOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * The runner settings every Vigil streaming job starts with unless its flags say otherwise:
  * <ul>
+ *   <li>{@code --jobName=vigil-<job>};</li>
  *   <li>{@code --streaming=true};</li>
  *   <li>{@code --autoWatermarkInterval=200}: how often Flink asks the Kafka source for its watermark;</li>
  *   <li>{@code --fasterCopy=true}: Flink passes elements between chained steps without deep-copying them
@@ -15,12 +24,38 @@ import org.apache.beam.sdk.options.StreamingOptions;
  *       protobuf messages; combiners mutate only their own accumulators), which the Direct runner's
  *       immutability check enforces in every transform test.</li>
  * </ul>
+ * and on Flink, what a job that runs for months needs:
+ * <ul>
+ *   <li>{@code --checkpointingInterval=10000} (exactly-once mode, Beam's default); {@code -1} turns checkpoints off.
+ *       Kafka offsets are committed only when a checkpoint completes (KafkaIO's {@code commitOffsetsInFinalize}),
+ *       and a restart resumes from the last completed checkpoint. With checkpoints on, Flink 1.19 restarts a failed
+ *       job with exponential delay (1 s doubling, unbounded attempts) unless {@code --numberOfExecutionRetries}
+ *       asks for a fixed number;</li>
+ *   <li>{@code --stateBackend=filesystem} (state on the heap, checkpoints as files) with
+ *       {@code --stateBackendStoragePath=file://<abs>/.vigil/checkpoints}; {@code --stateBackend=rocksdb} keeps
+ *       state larger than memory in Flink's RocksDB backend;</li>
+ *   <li>{@code --externalizedCheckpointsEnabled} and {@code --retainExternalizedCheckpointsOnCancellation}: the last
+ *       checkpoint survives a cancel or a lost cluster, so a job can be started again from it
+ *       ({@code --fromSavepoint=<storage>/<job id>/chk-N});</li>
+ *   <li>with {@code --flinkMaster=[local]}: the embedded cluster binds to {@code --flinkBindAddress} (loopback), and
+ *       {@code --fromSavepoint} is applied there too (Beam applies {@code --savepointPath} only to remote clusters).</li>
+ * </ul>
  */
 public final class StreamingJobDefaults {
+  public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000L;
+  public static final String DEFAULT_CHECKPOINT_DIR = ".vigil/checkpoints";
+
   private StreamingJobDefaults() {}
 
-  public static void apply(PipelineOptions options, String[] args) {
+  /**
+   * Applies the defaults; {@code jobName} ({@code vigil-filter}, ...) names the job on a cluster unless
+   * {@code --jobName} is given, so {@code vigil status} and {@code vigil jobs stop} find it.
+   */
+  public static void apply(PipelineOptions options, String[] args, String jobName) {
     options.as(StreamingOptions.class).setStreaming(true);
+    if (!given(args, "--jobName")) {
+      options.setJobName(jobName);
+    }
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     if (flink.getAutoWatermarkInterval() == null) {
       flink.setAutoWatermarkInterval(200L);
@@ -28,10 +63,76 @@ public final class StreamingJobDefaults {
     if (!given(args, "--fasterCopy")) {
       flink.setFasterCopy(true);
     }
+    if (FlinkRunner.class.equals(options.getRunner())) {
+      applyFlinkProductionDefaults(flink, args);
+    }
+  }
+
+  /** Whether the job checkpoints: on Flink with a positive interval. Outputs held for a checkpoint need one. */
+  public static boolean checkpointing(PipelineOptions options) {
+    Long interval = options.as(FlinkPipelineOptions.class).getCheckpointingInterval();
+    return FlinkRunner.class.equals(options.getRunner()) && interval != null && interval > 0;
+  }
+
+  private static void applyFlinkProductionDefaults(FlinkPipelineOptions flink, String[] args) {
+    if (!given(args, "--checkpointingInterval")) {
+      flink.setCheckpointingInterval(DEFAULT_CHECKPOINT_INTERVAL_MS);
+    }
+    if (!given(args, "--stateBackend") && flink.getStateBackendFactory() == null) {
+      flink.setStateBackend("filesystem");
+    }
+    if (flink.getStateBackend() != null && !given(args, "--stateBackendStoragePath")) {
+      flink.setStateBackendStoragePath(Path.of(DEFAULT_CHECKPOINT_DIR).toAbsolutePath().toUri().toString());
+    }
+    if (!given(args, "--externalizedCheckpointsEnabled")) {
+      flink.setExternalizedCheckpointsEnabled(true);
+    }
+    if (!given(args, "--retainExternalizedCheckpointsOnCancellation")) {
+      flink.setRetainExternalizedCheckpointsOnCancellation(true);
+    }
+    FlinkJobOptions vigil = flink.as(FlinkJobOptions.class);
+    if (vigil.getFromSavepoint() != null) {
+      flink.setSavepointPath(vigil.getFromSavepoint());
+    }
+    if ("[local]".equals(flink.getFlinkMaster()) && flink.getFlinkConfDir() == null) {
+      flink.setFlinkConfDir(writeEmbeddedClusterConf(vigil.getFlinkBindAddress(), flink.getSavepointPath()).toString());
+    }
+  }
+
+  /** A Flink configuration directory for the embedded cluster, in a fresh temporary folder. */
+  static Path writeEmbeddedClusterConf(String bindAddress, String savepointPath) {
+    try (InputStream template = StreamingJobDefaults.class.getResourceAsStream("embedded-flink-conf.yaml")) {
+      String conf = new String(template.readAllBytes(), StandardCharsets.UTF_8).replace("BIND_ADDRESS", bindAddress);
+      if (savepointPath != null) {
+        conf += "execution.savepoint.path: " + savepointPath + "\n";
+      }
+      Path dir = Files.createTempDirectory("vigil-flink-conf");
+      Files.writeString(dir.resolve("flink-conf.yaml"), conf);
+      dir.toFile().deleteOnExit();
+      dir.resolve("flink-conf.yaml").toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the embedded Flink configuration", e);
+    }
   }
 
   /** Whether {@code flag} ({@code --name}) is among {@code args}, as {@code --name=value} or {@code --name}. */
   public static boolean given(String[] args, String flag) {
     return Arrays.stream(args).anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
+  }
+
+  /** The value of {@code --name=value} among {@code args}, or null. */
+  public static String valueOf(String[] args, String flag) {
+    for (String a : args) {
+      if (a.startsWith(flag + "=")) {
+        return a.substring(flag.length() + 1);
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code --flinkMaster} names a cluster ({@code host:port}) rather than an embedded or ambient one. */
+  public static boolean isClusterMaster(String flinkMaster) {
+    return flinkMaster != null && !flinkMaster.equals("[local]") && !flinkMaster.equals("[auto]") && !flinkMaster.equals("[collection]");
   }
 }

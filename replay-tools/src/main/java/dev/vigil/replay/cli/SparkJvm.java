@@ -1,6 +1,7 @@
 package dev.vigil.replay.cli;
 
 import java.io.IOException;
+import dev.vigil.core.process.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,9 +42,8 @@ final class SparkJvm {
       throw new IllegalArgumentException("--runner=SparkRunner needs the replay-spark module built (" + target
           + " has no jar or classpath.txt; run mvn -DskipTests package)");
     }
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", jar + ":" + Files.readString(classpath).trim(),
-        ReplayCommand.class.getName(), spec.name()));
+    List<String> command = ChildJvm.java();
+    command.addAll(List.of("-cp", jar + ":" + Files.readString(classpath).trim(), ReplayCommand.class.getName(), spec.name()));
     List<String> original = spec.commandLine().getParseResult().originalArgs(); // from the top command on
     command.addAll(original.subList(original.indexOf(spec.name()) + 1, original.size()));
     return new ProcessBuilder(command).inheritIO().start().waitFor();
