@@ -1,0 +1,240 @@
+package dev.vigil.loadtest.support;
+
+import static dev.vigil.loadtest.support.JobTraffic.concat;
+import static dev.vigil.loadtest.support.JobTraffic.scores;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vigil.core.process.ChildJvm;
+import dev.vigil.flink.cluster.FlinkRest;
+import dev.vigil.flink.cluster.FlinkSessionCluster;
+import dev.vigil.flink.cluster.JobJar;
+import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
+import dev.vigil.replay.ArchiveAndReplayTest;
+import dev.vigil.replay.ArchiveSelection;
+import dev.vigil.replay.ReplayLabel;
+import dev.vigil.replay.ReplayPeriod;
+import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.schemas.v1.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The filter and model jobs on a real session cluster (a JobManager and two TaskManagers, separate JVMs)
+ * beside an embedded broker, submitted through the deployable job jar as an operator would, fed live traffic
+ * (event time = now), and judged against an uninterrupted run: the batch replay over exactly what the raw
+ * topic holds (which {@code StreamBatchParityTest} holds equal to an uninterrupted streaming run).
+ */
+public final class ClusterRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRun.class);
+  public static final String WINDOWS = "1m/30s,10m/1m";
+
+  private final Path dir;
+  private final EmbeddedKafkaBroker kafka;
+  private final FlinkSessionCluster cluster;
+  private final FlinkRest rest;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private int sent;
+
+  private ClusterRun(Path dir, EmbeddedKafkaBroker kafka, FlinkSessionCluster cluster) {
+    this.dir = dir;
+    this.kafka = kafka;
+    this.cluster = cluster;
+    this.rest = new FlinkRest(cluster.master());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"); // see FilterPipelineKafkaTest: no pipelined idempotent batches
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public static ClusterRun start(Path dir) throws Exception {
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start();
+    try {
+      kafka.topics().create(List.of("raw", "filtered", "scores", "store-rt", "dl"), 2);
+      FlinkSessionCluster cluster = FlinkSessionCluster.start(
+          new FlinkSessionCluster.Settings(dir.resolve("flink"), 2, 2, 0, "1536m", "hashmap"), step -> LOG.info("flink: {}", step));
+      return new ClusterRun(dir, kafka, cluster);
+    } catch (Exception | AssertionError e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public FlinkSessionCluster cluster() {
+    return cluster;
+  }
+
+  public FlinkRest rest() {
+    return rest;
+  }
+
+  public EmbeddedKafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** Submits the filter job (its flags after the common ones) and returns its id once it runs. */
+  public String submitFilter(String... flags) throws Exception {
+    return submit("filter", "vigil-filter", concat(new String[] {"--inputTopic=raw", "--outputTopic=filtered",
+        "--consumerGroup=cluster-filter"}, flags));
+  }
+
+  public String submitModel(String... flags) throws Exception {
+    return submit("model", "vigil-model", concat(new String[] {"--filteredTopic=filtered", "--scoresTopic=scores",
+        "--storeTopic=store-rt", "--consumerGroup=cluster-model", "--windows=" + WINDOWS}, flags));
+  }
+
+  /** As {@code vigil filter|model --flinkMaster=...} does: a JVM on the job jar, which submits and exits. */
+  private String submit(String job, String name, String[] flags) throws Exception {
+    String[] common = {"--bootstrapServers=" + kafka.bootstrapServers(), "--runner=FlinkRunner", "--flinkMaster=" + cluster.master(),
+        "--parallelism=1", "--deadLetterTopic=dl", "--checkpointingInterval=2000",
+        "--stateBackendStoragePath=" + dir.resolve("checkpoints").toUri()};
+    List<String> command = ChildJvm.java();
+    command.addAll(List.of("-cp", JobJar.locate().toString(), "dev.vigil.jobs.VigilJob", job));
+    command.addAll(List.of(concat(common, flags)));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("submitting %s: %s", job, output).isZero();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      var running = rest.activeJob(name).filter(j -> j.state().equals("RUNNING"));
+      if (running.isPresent()) {
+        return running.get().id();
+      }
+      Thread.sleep(250); // polling the REST API
+    }
+    throw new AssertionError(name + " not RUNNING on the cluster: " + rest.jobs());
+  }
+
+  /**
+   * Sends {@code count} events at {@code rate} per second of wall-clock time, each stamped with the moment it is
+   * sent; {@code during} runs after every event (to act mid-stream) and says whether to go on pacing.
+   */
+  public void sendLive(SyntheticActivityGenerator generator, int count, int rate, Runnable during) throws InterruptedException {
+    long started = System.currentTimeMillis();
+    for (int i = 0; i < count; ) {
+      long due = started + i * 1000L / rate;
+      long now = System.currentTimeMillis();
+      if (now < due) {
+        Thread.sleep(due - now); // pacing live traffic, not synchronisation
+        continue;
+      }
+      ActivityEvent e = generator.next(now);
+      producer.send(new ProducerRecord<>("raw", null, e.getTimestampMs(), Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
+          e.toByteArray()), (meta, error) -> {
+            if (error != null) {
+              sendFailure.compareAndSet(null, error);
+            }
+          });
+      i++;
+      sent++;
+      during.run();
+    }
+    producer.flush();
+    assertThat(sendFailure.get()).as("every raw record written").isNull();
+  }
+
+  public int sent() {
+    return sent;
+  }
+
+  /**
+   * Waits until the partials hold every event sent, each (member, window, pane) counted once, and checks that
+   * copies of one (records sent again after a recovery) are identical. Returns how many copies there were.
+   */
+  public long awaitEveryEventCountedOnce() throws InterruptedException {
+    List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords("filtered",
+        rs -> eventsIn(distinctPartials(rs)) >= sent, Duration.ofSeconds(180));
+    Map<String, MemberActivityPartial> distinct = distinctPartials(partials);
+    assertThat(eventsIn(distinct)).as("events in the partials, each (member, window, pane) once").isEqualTo(sent);
+    long copies = partials.size() - distinct.size();
+    LOG.info("{} partial records, {} of them sent again", partials.size(), copies);
+    return copies;
+  }
+
+  /** The final verdicts must equal those of the batch replay over the raw topic; returns them. */
+  public Map<String, AbuseScore> assertVerdictsEqualAnUninterruptedRun() throws InterruptedException {
+    List<TimestampedValue<RawRecord>> raw = rawRecords(kafka.topics().readAll("raw"));
+    assertThat(raw).hasSize(sent);
+    Path archive = dir.resolve("archive");
+    ArchiveAndReplayTest.archive(raw, archive);
+    long first = raw.stream().mapToLong(r -> r.getTimestamp().getMillis()).min().orElseThrow();
+    long last = raw.stream().mapToLong(r -> r.getTimestamp().getMillis()).max().orElseThrow();
+    Path out = dir.resolve("replay");
+    try {
+      ReplayLabel.run(ReplayLabel.options(List.of("--windows=" + WINDOWS, "--runner=DirectRunner"), null, out),
+          ArchiveSelection.of(archive, new ReplayPeriod(first, last + 1)), out, null);
+    } catch (Exception e) {
+      throw new AssertionError("batch replay failed", e);
+    }
+    Map<String, AbuseScore> batch = FinalVerdicts.ofReplay(out);
+    Map<String, AbuseScore> expected = FinalVerdicts.normalized(batch);
+    List<AbuseScore> streamed = scores(kafka.topics().awaitRecords("scores",
+        rs -> FinalVerdicts.normalized(FinalVerdicts.of(scores(rs))).equals(expected), Duration.ofSeconds(180)));
+    FinalVerdicts.assertSame("streaming on the cluster vs an uninterrupted (batch) run", FinalVerdicts.of(streamed), batch);
+    assertThat(kafka.topics().readAll("dl")).as("dead letters").isEmpty();
+    LOG.info("{} final verdicts identical to the uninterrupted run", batch.size());
+    return batch;
+  }
+
+  private static long eventsIn(Map<String, MemberActivityPartial> partials) {
+    return partials.values().stream().mapToLong(MemberActivityPartial::getEventCount).sum();
+  }
+
+  private static Map<String, MemberActivityPartial> distinctPartials(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<String, MemberActivityPartial> out = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      MemberActivityPartial p = FinalVerdicts.partial(r);
+      MemberActivityPartial earlier = out.putIfAbsent(p.getMemberId() + "/" + p.getWindowStartMs() + "/" + p.getPaneIndex(), p);
+      assertThat(earlier == null || earlier.equals(p)).as("a partial sent again is the same record: %s vs %s", earlier, p).isTrue();
+    }
+    return out;
+  }
+
+  private static List<TimestampedValue<RawRecord>> rawRecords(List<ConsumerRecord<byte[], byte[]>> records) {
+    List<TimestampedValue<RawRecord>> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      long eventTime;
+      try {
+        eventTime = ActivityEvent.parseFrom(r.value()).getTimestampMs();
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new AssertionError(e);
+      }
+      out.add(TimestampedValue.of(RawRecord.newBuilder().setTopic(r.topic()).setPartition(r.partition()).setOffset(r.offset())
+          .setKafkaTimestampMs(r.timestamp()).setKey(ByteString.copyFrom(r.key())).setValue(ByteString.copyFrom(r.value()))
+          .setHasValue(true).build(), new Instant(eventTime)));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      producer.close();
+      cluster.stop(Duration.ofSeconds(10));
+    } finally {
+      kafka.close();
+    }
+  }
+}
