@@ -1,5 +1,7 @@
 package dev.vigil.filter;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.Predicate;
 import com.google.protobuf.ByteString;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.EventType;
@@ -91,5 +93,41 @@ final class ActivityFixtures {
 
   static byte[] garbage() {
     return "this is not protobuf \u0000\u00ff".getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Late panes add to on-time ones, so the comparable unit is all partials of a member-window merged. */
+  static Map<String, MemberActivityPartial> mergedByMemberWindow(List<ConsumerRecord<byte[], byte[]>> records)
+      throws Exception {
+    Map<String, MemberActivityAggregate> merged = new HashMap<>();
+    Map<String, long[]> windows = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      MemberActivityPartial p = MemberActivityPartial.parseFrom(r.value());
+      String key = p.getMemberId() + "@" + p.getWindowStartMs();
+      merged.computeIfAbsent(key, k -> new MemberActivityAggregate(32)).merge(MemberActivityAggregate.fromPartial(p));
+      windows.put(key, new long[] {p.getWindowStartMs(), p.getWindowEndMs()});
+    }
+    Map<String, MemberActivityPartial> out = new HashMap<>();
+    merged.forEach((k, a) -> out.put(k, a.toPartial().setWindowStartMs(windows.get(k)[0]).setWindowEndMs(windows.get(k)[1]).build()));
+    return out;
+  }
+
+  static Map<String, Long> eventCounts(Map<String, MemberActivityPartial> partials) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    partials.forEach((k, p) -> counts.put(k, p.getEventCount()));
+    return counts;
+  }
+
+  static Predicate<List<ConsumerRecord<byte[], byte[]>>> totalEventsAtLeast(long n) {
+    return records -> records.stream().mapToLong(r -> {
+      try {
+        return MemberActivityPartial.parseFrom(r.value()).getEventCount();
+      } catch (Exception e) {
+        return 0;
+      }
+    }).sum() >= n;
+  }
+
+  static byte[] key(long member) {
+    return Long.toString(member).getBytes(StandardCharsets.UTF_8);
   }
 }

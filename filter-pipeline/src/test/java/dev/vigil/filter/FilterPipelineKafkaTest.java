@@ -72,14 +72,14 @@ class FilterPipelineKafkaTest {
 
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (ActivityEvent e : events) {
-        sendAndWait(producer, new ProducerRecord<>(raw, key(e.getMemberId()), e.toByteArray()));
+        sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(e.getMemberId()), e.toByteArray()));
       }
       for (ActivityEvent e : irrelevantInternal) {
-        sendAndWait(producer, new ProducerRecord<>(raw, key(e.getMemberId()), e.toByteArray()));
+        sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(e.getMemberId()), e.toByteArray()));
       }
-      sendAndWait(producer, new ProducerRecord<>(raw, key(1), garbage));
-      sendAndWait(producer, new ProducerRecord<>(raw, key(2), missingType.toByteArray()));
-      sendAndWait(producer, new ProducerRecord<>(raw, key(3), null));
+      sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(1), garbage));
+      sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(2), missingType.toByteArray()));
+      sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(3), null));
       producer.flush();
     }
 
@@ -93,12 +93,12 @@ class FilterPipelineKafkaTest {
     PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
     try {
       List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords(filtered,
-          totalEventsAtLeast(events.size()), Duration.ofSeconds(150));
+          ActivityFixtures.totalEventsAtLeast(events.size()), Duration.ofSeconds(150));
       List<ConsumerRecord<byte[], byte[]>> letters = kafka.topics().awaitRecords(deadLetters,
           r -> r.size() >= 3, Duration.ofSeconds(30));
 
-      Map<String, MemberActivityPartial> actual = mergedByMemberWindow(partials);
-      assertThat(eventCounts(actual)).as("event count per member-window").isEqualTo(eventCounts(expected));
+      Map<String, MemberActivityPartial> actual = ActivityFixtures.mergedByMemberWindow(partials);
+      assertThat(ActivityFixtures.eventCounts(actual)).as("event count per member-window").isEqualTo(ActivityFixtures.eventCounts(expected));
       assertThat(actual).isEqualTo(expected);
       assertThat(partials).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
           .isEqualTo(Long.toString(MemberActivityPartial.parseFrom(r.value()).getMemberId())));
@@ -119,40 +119,8 @@ class FilterPipelineKafkaTest {
       StreamingJobs.cancel(job);
     }
     // Nothing more arrives after the expected output (no duplicates from late panes or retries).
-    assertThat(mergedByMemberWindow(kafka.topics().readAll(filtered))).isEqualTo(expected);
+    assertThat(ActivityFixtures.mergedByMemberWindow(kafka.topics().readAll(filtered))).isEqualTo(expected);
     assertThat(kafka.topics().readAll(deadLetters)).hasSize(3);
-  }
-
-  /** Late panes add to on-time ones, so the comparable unit is all partials of a member-window merged. */
-  private static Map<String, MemberActivityPartial> mergedByMemberWindow(List<ConsumerRecord<byte[], byte[]>> records)
-      throws Exception {
-    Map<String, MemberActivityAggregate> merged = new HashMap<>();
-    Map<String, long[]> windows = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      MemberActivityPartial p = MemberActivityPartial.parseFrom(r.value());
-      String key = p.getMemberId() + "@" + p.getWindowStartMs();
-      merged.computeIfAbsent(key, k -> new MemberActivityAggregate(32)).merge(MemberActivityAggregate.fromPartial(p));
-      windows.put(key, new long[] {p.getWindowStartMs(), p.getWindowEndMs()});
-    }
-    Map<String, MemberActivityPartial> out = new HashMap<>();
-    merged.forEach((k, a) -> out.put(k, a.toPartial().setWindowStartMs(windows.get(k)[0]).setWindowEndMs(windows.get(k)[1]).build()));
-    return out;
-  }
-
-  private static Map<String, Long> eventCounts(Map<String, MemberActivityPartial> partials) {
-    Map<String, Long> counts = new java.util.TreeMap<>();
-    partials.forEach((k, p) -> counts.put(k, p.getEventCount()));
-    return counts;
-  }
-
-  private static Predicate<List<ConsumerRecord<byte[], byte[]>>> totalEventsAtLeast(long n) {
-    return records -> records.stream().mapToLong(r -> {
-      try {
-        return MemberActivityPartial.parseFrom(r.value()).getEventCount();
-      } catch (Exception e) {
-        return 0;
-      }
-    }).sum() >= n;
   }
 
   /**
@@ -162,10 +130,6 @@ class FilterPipelineKafkaTest {
    */
   private static void sendAndWait(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) throws Exception {
     producer.send(record).get(60, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  private static byte[] key(long member) {
-    return Long.toString(member).getBytes(StandardCharsets.UTF_8);
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {

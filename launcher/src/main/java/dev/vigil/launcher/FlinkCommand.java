@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "flink", description = "A local Flink 1.19 session cluster: a JobManager and TaskManagers, each its own JVM on 127.0.0.1.",
+@Command(name = "flink", mixinStandardHelpOptions = true, description = "A local Flink 1.19 session cluster: a JobManager and TaskManagers, each its own JVM on 127.0.0.1.",
     subcommands = {FlinkCommand.Start.class, FlinkCommand.Stop.class})
 final class FlinkCommand implements Runnable {
   static final String DEFAULT_DIR = ".vigil/flink";
@@ -19,7 +19,7 @@ final class FlinkCommand implements Runnable {
     new picocli.CommandLine(this).usage(System.out);
   }
 
-  @Command(name = "start", description = {
+  @Command(name = "start", mixinStandardHelpOptions = true, description = {
       "Starts the session cluster in the background and prints its web UI address. Jobs go to it with",
       "./vigil filter|model|archive --flinkMaster=127.0.0.1:PORT. Configuration, logs, checkpoints and savepoints",
       "live under --dir."})
@@ -57,7 +57,7 @@ final class FlinkCommand implements Runnable {
     }
   }
 
-  @Command(name = "stop", description = "Stops the session cluster started from --dir (its jobs stop with it; checkpoints stay).")
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops the session cluster started from --dir (its jobs stop with it; checkpoints stay).")
   static final class Stop implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "The cluster's folder (default: ${DEFAULT-VALUE})")
     Path dir;

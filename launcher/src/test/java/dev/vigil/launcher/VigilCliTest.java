@@ -62,7 +62,28 @@ class VigilCliTest {
   @Test
   void storeClientCommandsSayInOneLineWhenNoServerAnswers() {
     assertThat(VigilCli.execute("store", "versions", "abuse-scores", "--server", "http://localhost:1")).isEqualTo(1);
-    assertThat(stderr()).contains("vigil versions: store server http://localhost:1 unreachable").doesNotContain("\tat ");
+    assertThat(stderr()).contains("vigil store versions: store server http://localhost:1 unreachable").doesNotContain("\tat ");
+  }
+
+  @Test
+  void flinkJobsAndStatusSayInOneLineWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    assertThat(VigilCli.execute("status", "--flink-master", "127.0.0.1:1")).isEqualTo(1);
+    assertThat(stderr()).contains("vigil status: no Flink REST API answers at 127.0.0.1:1");
+    assertThat(VigilCli.execute("jobs", "stop", "vigil-model", "--savepoint", dir.toString(), "--flink-master", "127.0.0.1:1")).isEqualTo(1);
+    assertThat(stderr()).contains("vigil jobs stop: no Flink REST API answers at 127.0.0.1:1");
+    assertThat(VigilCli.execute("jobs", "stop", "vigil-model")).isEqualTo(2);
+    assertThat(stderr()).contains("Missing required option: '--savepoint=DIR'");
+    assertThat(VigilCli.execute("flink", "start", "--slots", "0", "--dir", dir.toString())).isEqualTo(2);
+    assertThat(stderr()).contains("vigil flink start: --slots must be 1..64, got 0");
+    assertThat(VigilCli.execute("flink", "start", "--taskmanager-memory", "lots", "--dir", dir.toString())).isEqualTo(2);
+    assertThat(stderr()).contains("--taskmanager-memory must look like 2048m or 2g");
+    assertThat(VigilCli.execute("flink", "stop", "--dir", dir.toString())).isZero();
+    assertThat(stdout()).contains("No Flink session cluster runs from");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThat(VigilCli.execute("flink", "start", "--port", Integer.toString(taken.getLocalPort()), "--dir", dir.toString())).isEqualTo(1);
+      assertThat(stderr()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is in use");
+    }
+    assertThat(stderr()).doesNotContain("\tat ");
   }
 
   @Test
@@ -120,19 +141,19 @@ class VigilCliTest {
   void replayCommandsSayInOneLineWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     assertThat(VigilCli.execute("replay", "label", "--from", "yesterday", "--to", "2026-12-01T00:00:00Z", "--out", dir.resolve("o").toString(),
         "--archive", dir.toString())).isEqualTo(2);
-    assertThat(stderr().strip()).isEqualTo("vigil label: --from 'yesterday' is not an ISO-8601 instant (e.g. 2026-11-30T14:00:00Z)");
+    assertThat(stderr().strip()).isEqualTo("vigil replay label: --from 'yesterday' is not an ISO-8601 instant (e.g. 2026-11-30T14:00:00Z)");
     err.reset();
     assertThat(VigilCli.execute("replay", "label", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T01:00:00Z", "--out",
         dir.resolve("o").toString(), "--archive", dir.toString())).isEqualTo(2);
-    assertThat(stderr().strip()).isEqualTo("vigil label: no archived records in [2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z) under " + dir);
+    assertThat(stderr().strip()).isEqualTo("vigil replay label: no archived records in [2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z) under " + dir);
     err.reset();
     assertThat(VigilCli.execute("replay", "publish", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T01:00:00Z", "--speed", "fast",
         "--archive", dir.toString())).isEqualTo(2);
-    assertThat(stderr().strip()).isEqualTo("vigil publish: --speed must be a positive multiple like 10x, or max; got 'fast'");
+    assertThat(stderr().strip()).isEqualTo("vigil replay publish: --speed must be a positive multiple like 10x, or max; got 'fast'");
     err.reset();
     assertThat(VigilCli.execute("replay", "backfill", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T00:00:00Z", "--store",
         "abuse-scores", "--archive", dir.toString())).isEqualTo(2);
-    assertThat(stderr().strip()).isEqualTo("vigil backfill: --to 2026-12-01T00:00:00Z must be after --from 2026-12-01T00:00:00Z");
+    assertThat(stderr().strip()).isEqualTo("vigil replay backfill: --to 2026-12-01T00:00:00Z must be after --from 2026-12-01T00:00:00Z");
     err.reset();
     assertThat(VigilCli.execute("train", "--out", dir.resolve("b").toString(), "--archive", dir.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil train: --archive needs --from, --to and at least one --labels file");

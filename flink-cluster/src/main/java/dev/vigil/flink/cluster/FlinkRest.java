@@ -26,8 +26,8 @@ public final class FlinkRest {
   public record Job(String id, String name, String state, long startTimeMs) {}
 
   /** The latest completed checkpoint, restore and counts of a job ({@code /jobs/<id>/checkpoints}). */
-  public record Checkpoints(long completed, long failed, long restored, Optional<Long> latestId, Optional<Long> latestAtMs,
-      Optional<Long> latestSizeBytes, Optional<String> latestPath, Optional<Long> restoredFromId) {}
+  public record Checkpoints(long completed, long failed, long restored, Optional<Long> latestId, Optional<Long> latestTriggeredAtMs,
+      Optional<Long> latestAtMs, Optional<Long> latestSizeBytes, Optional<String> latestPath, Optional<Long> restoredFromId) {}
 
   private final String master;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -62,6 +62,7 @@ public final class FlinkRest {
     boolean hasLatest = latest.isObject();
     return new Checkpoints(counts.path("completed").asLong(), counts.path("failed").asLong(), counts.path("restored").asLong(),
         hasLatest ? Optional.of(latest.path("id").asLong()) : Optional.empty(),
+        hasLatest ? Optional.of(latest.path("trigger_timestamp").asLong()) : Optional.empty(),
         hasLatest ? Optional.of(latest.path("latest_ack_timestamp").asLong()) : Optional.empty(),
         hasLatest ? Optional.of(latest.path("checkpointed_size").asLong(latest.path("state_size").asLong())) : Optional.empty(),
         hasLatest ? Optional.ofNullable(latest.path("external_path").asText(null)) : Optional.empty(),

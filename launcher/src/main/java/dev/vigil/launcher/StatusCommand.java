@@ -1,0 +1,88 @@
+package dev.vigil.launcher;
+
+import dev.vigil.flink.cluster.FlinkRest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
+    "For each job running on the Flink cluster: its state, uptime, last completed checkpoint (and the one it",
+    "restored from), and its consumer group's lag on its input topic, per partition."})
+final class StatusCommand implements Callable<Integer> {
+  @Mixin
+  FlinkMasterOption flink;
+
+  @Override
+  public Integer call() {
+    FlinkRest rest = flink.rest();
+    List<FlinkRest.Job> active = rest.jobs().stream().filter(j -> !List.of("FINISHED", "CANCELED", "FAILED").contains(j.state()))
+        .sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    System.out.printf("Flink at %s: %d job(s) running%n", rest.master(), active.size());
+    for (FlinkRest.Job job : active) {
+      FlinkRest.Checkpoints c = rest.checkpoints(job.id());
+      System.out.printf("%s  %s  up %s  (%s)%n", job.name(), job.state(), age(job.startTimeMs()), job.id());
+      System.out.printf("  checkpoints: %d completed, %d failed; last %s%s%n", c.completed(), c.failed(),
+          c.latestId().map(id -> "#" + id + " " + age(c.latestAtMs().orElse(0L)) + " ago, " + c.latestSizeBytes().orElse(0L) / 1024 + " KiB")
+              .orElse("none yet"),
+          c.restoredFromId().map(id -> "; restored from #" + id).orElse(""));
+      System.out.println("  " + lag(rest.userConfig(job.id())));
+    }
+    return 0;
+  }
+
+  /** The job's consumer-group lag on its input topic, from the pipeline options Beam records in the job's configuration. */
+  static String lag(Map<String, String> options) {
+    String servers = options.get("bootstrapServers");
+    String group = options.get("consumerGroup");
+    String topic = options.getOrDefault("inputTopic", options.get("filteredTopic"));
+    if (servers == null || group == null || topic == null) {
+      return "lag: unknown (the job's options do not name its brokers, group and input topic)";
+    }
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(p)) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();
+      Map<TopicPartition, OffsetSpec> latest = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+      for (int i = 0; i < partitions; i++) {
+        latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+      }
+      var ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+          .get(5, TimeUnit.SECONDS);
+      List<String> perPartition = new ArrayList<>();
+      long total = 0;
+      for (TopicPartition tp : latest.keySet()) {
+        long end = ends.get(tp).offset();
+        OffsetAndMetadata c = committed.get(tp);
+        long lag = end - (c == null ? 0 : c.offset());
+        total += lag;
+        perPartition.add(tp.partition() + ":" + lag + (c == null ? " (no commit yet)" : ""));
+      }
+      return String.format("lag of group %s on %s: %d (%s); offsets are committed with checkpoints", group, topic, total,
+          String.join(", ", perPartition));
+    } catch (Exception e) {
+      return "lag: Kafka at " + servers + " did not answer (" + e.getClass().getSimpleName() + ")";
+    }
+  }
+
+  private static String age(long sinceMs) {
+    Duration d = Duration.between(Instant.ofEpochMilli(sinceMs), Instant.now());
+    return d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m" : d.toMinutes() > 0 ? d.toMinutes() + "m" + d.toSecondsPart() + "s"
+        : d.toSeconds() + "s";
+  }
+}

@@ -1,0 +1,124 @@
+package dev.vigil.loadtest.hotkey;
+
+import static dev.vigil.loadtest.support.JobTraffic.concat;
+import static dev.vigil.loadtest.support.JobTraffic.scores;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.filter.FilterPipeline;
+import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
+import dev.vigil.model.ModelPipeline;
+import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.schemas.v1.PaneTiming;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member sends four of every five events. The other members' on-time verdicts must come as quickly as
+ * when that member is quiet: the same live traffic of the others, once alone and once beside the hot
+ * member, through the filter and model jobs on Flink; the latency of a verdict is the time from the end of
+ * its row (its boundary, in event time, which is wall-clock time for live traffic) to when it was computed.
+ */
+@Tag("slow")
+class HotKeyTest {
+  private static final Logger LOG = LoggerFactory.getLogger(HotKeyTest.class);
+  private static final long HOT_MEMBER = 1;
+  private static final int OTHERS_RATE = 250; // events per second from the other members
+  private static final int HOT_RATE = 1_000; // events per second from the hot member
+  private static final int SECONDS = 40;
+
+  @Test
+  void aHotMemberDoesNotDelayOtherMembersVerdicts(@TempDir Path dir) throws Exception {
+    long quiet = p95LatencyOfOthers(dir.resolve("quiet"), false);
+    long hot = p95LatencyOfOthers(dir.resolve("hot"), true);
+    LOG.info("other members' on-time verdicts, p95 latency: {} ms alone, {} ms beside a hot member", quiet, hot);
+    assertThat(hot).as("p95 latency of other members' verdicts beside a hot member (alone: %d ms)", quiet)
+        .isLessThanOrEqualTo(quiet * 3 / 2 + 2_000);
+  }
+
+  private static long p95LatencyOfOthers(Path dir, boolean withHotMember) throws Exception {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+      kafka.topics().create(List.of("raw", "filtered", "scores", "store-rt", "dl"), 4);
+      String[] common = {"--bootstrapServers=" + kafka.bootstrapServers(), "--runner=FlinkRunner", "--flinkMaster=[local]",
+          "--parallelism=2", "--deadLetterTopic=dl", "--checkpointingInterval=2000", "--stateBackendStoragePath=" + dir.toUri()};
+      List<PipelineResult> jobs = new ArrayList<>();
+      try {
+        jobs.add(StreamingJobs.start(FilterPipeline.create(FilterPipeline.parseOptions(concat(common,
+            "--inputTopic=raw", "--outputTopic=filtered", "--consumerGroup=hot-filter")))));
+        jobs.add(StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(concat(common,
+            "--filteredTopic=filtered", "--scoresTopic=scores", "--storeTopic=store-rt", "--consumerGroup=hot-model",
+            "--windows=1m/30s")))));
+        long end = sendLive(kafka.bootstrapServers(), withHotMember);
+        // Every on-time verdict of the others up to the traffic's end is in once event time passed it.
+        List<AbuseScore> verdicts = scores(kafka.topics().awaitRecords("scores",
+            rs -> scores(rs).stream().anyMatch(s -> s.getAsOfMs() >= end && s.getPaneTiming() == PaneTiming.PANE_ON_TIME),
+            Duration.ofSeconds(120)));
+        List<Long> latencies = verdicts.stream()
+            .filter(s -> s.getMemberId() != HOT_MEMBER && s.getPaneTiming() == PaneTiming.PANE_ON_TIME && s.getAsOfMs() < end)
+            .map(s -> s.getProcessingTimeMs() - s.getAsOfMs()).sorted().toList();
+        assertThat(latencies).as("on-time verdicts of the other members").hasSizeGreaterThan(100);
+        if (withHotMember) {
+          assertThat(verdicts).as("the hot member is scored too").anyMatch(s -> s.getMemberId() == HOT_MEMBER);
+        }
+        return latencies.get(latencies.size() * 95 / 100);
+      } finally {
+        jobs.forEach(StreamingJobs::cancel);
+      }
+    }
+  }
+
+  /** {@link #SECONDS} of live traffic: the others always, the hot member when asked; returns when it ended. */
+  private static long sendLive(String bootstrap, boolean withHotMember) throws InterruptedException {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    SyntheticActivityGenerator others = new SyntheticActivityGenerator(41, 300, 0.0);
+    Random random = new Random(43);
+    int rate = OTHERS_RATE + (withHotMember ? HOT_RATE : 0);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long started = System.currentTimeMillis();
+      for (long i = 0; i < (long) rate * SECONDS; ) {
+        long due = started + i * 1000 / rate;
+        long now = System.currentTimeMillis();
+        if (now < due) {
+          Thread.sleep(due - now); // pacing live traffic, not synchronisation
+          continue;
+        }
+        boolean hot = withHotMember && random.nextInt(rate) < HOT_RATE;
+        ActivityEvent e = hot ? hotEvent(random, now) : others.next(now);
+        if (!hot && e.getMemberId() == HOT_MEMBER) {
+          continue; // the generator's member 1 stays out of the quiet traffic
+        }
+        producer.send(new ProducerRecord<>("raw", null, now, Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
+            e.toByteArray()));
+        i++;
+      }
+      producer.flush();
+      return System.currentTimeMillis();
+    }
+  }
+
+  private static ActivityEvent hotEvent(Random random, long now) {
+    return ActivityEvent.newBuilder().setEventId("hot-" + now + "-" + random.nextInt()).setMemberId(HOT_MEMBER)
+        .setType(dev.vigil.schemas.v1.EventType.PROFILE_VIEW).setTimestampMs(now).setIp("203.0.113." + random.nextInt(200))
+        .setUserAgent("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0").setTargetId(1 + random.nextInt(100_000))
+        .setSessionId("hot").build();
+  }
+}
