@@ -36,7 +36,8 @@ import org.joda.time.Duration;
  * Folds each member's events into one {@link MemberActivityPartial} per short fixed event-time window.
  *
  * <p>The on-time pane fires when the watermark passes the window end. Events that arrive later but
- * within the allowed lateness fire a late pane after {@code lateFiringDelay} of processing time; panes
+ * within the allowed lateness fire a late pane after {@code lateFiringDelay} of processing time, or when the
+ * window expires, whichever comes first; panes
  * discard what they already emitted, so every partial is additive and consumers simply merge all the
  * partials of a member. Events behind the allowed lateness are dropped by the runner and counted
  * ({@code StreamingJobs.droppedDueToLateness}).
@@ -135,6 +136,20 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
       if (panes != null) {
         emit(panes.fireLate(), panes, (IntervalWindow) context.window(), PaneTiming.PANE_LATE, out);
         state.write(panes);
+      }
+    }
+
+    /**
+     * The runner clears a window's state once the watermark passes its end plus the allowed lateness. Events that
+     * came late shortly before that may still wait for their late pane (a processing-time delay away): emitted
+     * here, they are not lost with the state (they were, uncounted, before: PreAggregateMemberActivityTest).
+     */
+    @OnWindowExpiration
+    public void onWindowExpiration(BoundedWindow window, @StateId("panes") ValueState<ShortWindowPanes> state,
+        OutputReceiver<MemberActivityPartial> out) {
+      ShortWindowPanes panes = state.read();
+      if (panes != null) {
+        emit(panes.fireLate(), panes, (IntervalWindow) window, PaneTiming.PANE_LATE, out);
       }
     }
 

@@ -99,4 +99,24 @@ class PreAggregateMemberActivityTest {
     PAssert.that(aggregate(p, stream)).containsInAnyOrder(expected(PaneTiming.PANE_ON_TIME, 0, e1, e2, e3));
     p.run().waitUntilFinish();
   }
+
+  /** A late event whose window expires before its late pane's processing-time delay has passed is still emitted. */
+  @Test
+  void aLateEventIsEmittedWhenItsWindowExpiresBeforeItsLatePaneIsDue(TestPipeline p) {
+    ExtractedActivity onTime = at(4, EventType.SEARCH, T0.plus(1_000), 0);
+    ExtractedActivity late = at(4, EventType.PROFILE_VIEW, T0.plus(2_000), 7);
+    TestStream<ExtractedActivity> stream = TestStream.create(ProtoCoder.of(ExtractedActivity.class))
+        .advanceWatermarkTo(T0)
+        .addElements(TimestampedValue.of(onTime, T0.plus(1_000)))
+        .advanceWatermarkTo(T0.plus(Duration.standardSeconds(34)))  // W0 closed; expires at 35 s
+        .addElements(TimestampedValue.of(late, T0.plus(2_000)))      // inside the lateness, late pane due in 1 s
+        .advanceWatermarkToInfinity();                               // ...but the window expires first
+
+    PAssert.that(aggregate(p, stream)).containsInAnyOrder(
+        expected(PaneTiming.PANE_ON_TIME, 0, onTime),
+        expected(PaneTiming.PANE_LATE, 1, late));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(StreamingJobs.droppedDueToLateness(result)).isZero();
+  }
 }

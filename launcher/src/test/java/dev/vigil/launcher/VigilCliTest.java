@@ -179,7 +179,7 @@ class VigilCliTest {
     assertThat(stderr().strip()).isEqualTo("vigil model: --modelDir " + dir + " holds no model bundle (no manifest.json in it or in a sub-directory)");
     err.reset();
     assertThat(VigilCli.execute("store", "serve", "--data-dir", "/proc/vigil-store")).isEqualTo(2);
-    assertThat(stderr().strip()).startsWith("vigil serve: --data-dir /proc/vigil-store cannot be created").doesNotContain("\n");
+    assertThat(stderr().strip()).startsWith("vigil store serve: --data-dir /proc/vigil-store cannot be created").doesNotContain("\n");
   }
 
   @Test

@@ -62,8 +62,15 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions,
 
   void setMaxFutureSkewMs(Long value);
 
+  @Description("An event may be at most this many ms behind its record's Kafka timestamp (or now, if earlier); an older event"
+      + " time (a clock at 1970, a device that held events for weeks) goes to the dead-letter topic with its reason")
+  @Default.Long(EventTimeBounds.DEFAULT_MAX_PAST_AGE_MS)
+  Long getMaxEventAgeMs();
+
+  void setMaxEventAgeMs(Long value);
+
   static EventTimeBounds eventTimeBounds(KafkaPipelineOptions o) {
-    return new EventTimeBounds(o.getMaxFutureSkewMs());
+    return new EventTimeBounds(o.getMaxFutureSkewMs(), o.getMaxEventAgeMs());
   }
 
   /** Checks values Beam cannot check by type; throws with a one-line message. */
@@ -79,6 +86,9 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions,
     }
     if (o.getMaxFutureSkewMs() < 0) {
       throw new IllegalArgumentException("--maxFutureSkewMs must be >= 0, got " + o.getMaxFutureSkewMs());
+    }
+    if (o.getMaxEventAgeMs() < 0) {
+      throw new IllegalArgumentException("--maxEventAgeMs must be >= 0, got " + o.getMaxEventAgeMs());
     }
     if (o.getIdleStartupGraceMs() < 0) {
       throw new IllegalArgumentException("--idleStartupGraceMs must be >= 0, got " + o.getIdleStartupGraceMs());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Event times from hostile values never move the source's watermark. */
 class ReadRawRecordsTest {
   private static final long NOW = 1_800_000_000_000L;
-  private static final EventTimeBounds BOUNDS = new EventTimeBounds(300_000);
+  private static final EventTimeBounds BOUNDS = new EventTimeBounds(300_000, EventTimeBounds.DEFAULT_MAX_PAST_AGE_MS);
   private static final long YEAR_2100 = 4_102_444_800_000L;
 
   @Test
