@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * One member sends four of every five events. The other members' on-time verdicts must come as quickly as
  * when that member is quiet: the same live traffic of the others, once alone and once beside the hot
  * member, through the filter and model jobs on Flink; the latency of a verdict is the time from the end of
- * its row (its boundary, in event time, which is wall-clock time for live traffic) to when it was computed.
+ * its row (its boundary, in event time, which is wall-clock time for live traffic) to when it was computed,
+ * for rows after a warm-up.
  */
 @Tag("slow")
 class HotKeyTest {
@@ -42,7 +43,9 @@ class HotKeyTest {
   private static final long HOT_MEMBER = 1;
   private static final int OTHERS_RATE = 250; // events per second from the other members
   private static final int HOT_RATE = 1_000; // events per second from the hot member
-  private static final int SECONDS = 40;
+  private static final int SECONDS = 45;
+  /** Verdicts about the first seconds are left out: the jobs are still starting (JIT, first checkpoints). */
+  private static final long WARM_UP_MS = 20_000;
 
   @Test
   void aHotMemberDoesNotDelayOtherMembersVerdicts(@TempDir Path dir) throws Exception {
@@ -65,13 +68,15 @@ class HotKeyTest {
         jobs.add(StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(concat(common,
             "--filteredTopic=filtered", "--scoresTopic=scores", "--storeTopic=store-rt", "--consumerGroup=hot-model",
             "--windows=1m/30s")))));
+        long start = System.currentTimeMillis();
         long end = sendLive(kafka.bootstrapServers(), withHotMember);
         // Every on-time verdict of the others up to the traffic's end is in once event time passed it.
         List<AbuseScore> verdicts = scores(kafka.topics().awaitRecords("scores",
             rs -> scores(rs).stream().anyMatch(s -> s.getAsOfMs() >= end && s.getPaneTiming() == PaneTiming.PANE_ON_TIME),
             Duration.ofSeconds(120)));
         List<Long> latencies = verdicts.stream()
-            .filter(s -> s.getMemberId() != HOT_MEMBER && s.getPaneTiming() == PaneTiming.PANE_ON_TIME && s.getAsOfMs() < end)
+            .filter(s -> s.getMemberId() != HOT_MEMBER && s.getPaneTiming() == PaneTiming.PANE_ON_TIME)
+            .filter(s -> s.getAsOfMs() >= start + WARM_UP_MS && s.getAsOfMs() < end)
             .map(s -> s.getProcessingTimeMs() - s.getAsOfMs()).sorted().toList();
         assertThat(latencies).as("on-time verdicts of the other members").hasSizeGreaterThan(100);
         if (withHotMember) {
