@@ -78,7 +78,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
         .apply("ShortEventTimeWindows", Window.<KV<Long, ExtractedActivity>>into(FixedWindows.of(windowSize))
             .withAllowedLateness(allowedLateness)
             .discardingFiredPanes())
-        .apply("PanesPerMember", ParDo.of(new PanesFn(sketchK, lateFiringDelay)))
+        .apply("PanesPerMember", ParDo.of(new PanesFn(sketchK, lateFiringDelay, allowedLateness)))
         .setCoder(ProtoCoder.of(MemberActivityPartial.class));
   }
 
@@ -99,7 +99,20 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     private final BundleCounter late = new BundleCounter(FilterMetrics.NAMESPACE, FilterMetrics.LATE_PARTIALS);
     private final Distribution eventsPerPartial = Metrics.distribution(FilterMetrics.NAMESPACE, FilterMetrics.EVENTS_PER_PARTIAL);
 
-    PanesFn(int sketchK, Duration lateFiringDelay) {
+    /**
+     * The runner clears a window's state once the watermark passes its end plus the allowed lateness. Events that
+     * came late shortly before that may still wait for their late pane (a processing-time delay away): this timer,
+     * the last moment before the state goes, emits them (they were lost with the state before, uncounted:
+     * PreAggregateMemberActivityTest). An event-time timer rather than {@code @OnWindowExpiration}, which the Spark
+     * runner does not support.
+     */
+    @TimerId("beforeExpiry")
+    private final TimerSpec beforeExpirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    private final Duration allowedLateness;
+
+    PanesFn(int sketchK, Duration lateFiringDelay, Duration allowedLateness) {
+      this.allowedLateness = allowedLateness;
       this.sketchK = sketchK;
       this.lateFiringDelay = lateFiringDelay;
     }
@@ -107,7 +120,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     @ProcessElement
     public void process(@Element KV<Long, ExtractedActivity> element, BoundedWindow window,
         @StateId("panes") ValueState<ShortWindowPanes> state, @TimerId("endOfWindow") Timer endOfWindow,
-        @TimerId("latePane") Timer latePane) {
+        @TimerId("latePane") Timer latePane, @TimerId("beforeExpiry") Timer beforeExpiry) {
       ShortWindowPanes panes = state.read();
       if (panes == null) {
         panes = new ShortWindowPanes(sketchK);
@@ -115,6 +128,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
       }
       if (panes.add(element.getValue())) {
         latePane.withOutputTimestamp(window.maxTimestamp()).offset(lateFiringDelay).setRelative();
+        beforeExpiry.withOutputTimestamp(window.maxTimestamp()).set(window.maxTimestamp().plus(allowedLateness).minus(Duration.millis(1)));
       }
       state.write(panes);
     }
@@ -139,18 +153,10 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
       }
     }
 
-    /**
-     * The runner clears a window's state once the watermark passes its end plus the allowed lateness. Events that
-     * came late shortly before that may still wait for their late pane (a processing-time delay away): emitted
-     * here, they are not lost with the state (they were, uncounted, before: PreAggregateMemberActivityTest).
-     */
-    @OnWindowExpiration
-    public void onWindowExpiration(BoundedWindow window, @StateId("panes") ValueState<ShortWindowPanes> state,
+    @OnTimer("beforeExpiry")
+    public void onBeforeExpiry(OnTimerContext context, @StateId("panes") ValueState<ShortWindowPanes> state,
         OutputReceiver<MemberActivityPartial> out) {
-      ShortWindowPanes panes = state.read();
-      if (panes != null) {
-        emit(panes.fireLate(), panes, (IntervalWindow) window, PaneTiming.PANE_LATE, out);
-      }
+      onLatePane(context, state, out);
     }
 
     private void emit(MemberActivityAggregate pane, ShortWindowPanes panes, IntervalWindow window, PaneTiming timing,
