@@ -56,9 +56,12 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
             .withTopics(topics)
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
+            // Offsets are committed by commitOffsetsInFinalize, when a checkpoint completes; the consumer's own
+            // auto-commit (on by default once a group is set) would commit records no checkpoint holds yet.
             .withConsumerConfigUpdates(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getStartOffset()))
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getStartOffset(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))
             .commitOffsetsInFinalize()
             .withTimestampPolicyFactory(BoundedOutOfOrdernessPolicy.factory(recordTime,
                 Duration.millis(options.getMaxOutOfOrdernessMs()),
