@@ -1,12 +1,10 @@
 package dev.vigil.launcher;
 
 import dev.vigil.core.console.CommandFailure;
-import dev.vigil.core.process.ChildJvm;
 import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Runs a job through the deployable job jar, in a JVM of its own, as {@code flink run} or a platform's
@@ -24,10 +22,7 @@ final class JobJarProcess {
   /** Runs {@code job} with {@code args} in a JVM on the job jar; returns its exit code. */
   static int run(String job, String[] args) {
     try {
-      List<String> command = ChildJvm.java();
-      command.addAll(List.of("-cp", JobJar.locate().toString(), "dev.vigil.jobs.VigilJob", job));
-      command.addAll(Arrays.asList(args));
-      return new ProcessBuilder(command).inheritIO().start().waitFor();
+      return new ProcessBuilder(JobJar.command(job, Arrays.asList(args))).inheritIO().start().waitFor();
     } catch (IOException e) {
       throw new CommandFailure("cannot start the job jar: " + e.getMessage(), e);
     } catch (InterruptedException e) {

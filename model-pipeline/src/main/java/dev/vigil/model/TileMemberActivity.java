@@ -236,10 +236,8 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
     }
 
     private void emit(long member, MemberTimeline.Row row, MultiOutputReceiver out) {
-      if (row != null) {
-        rows.inc();
-        out.get(ROWS).output(toProto(member, row));
-      }
+      rows.inc();
+      out.get(ROWS).output(toProto(member, row));
     }
 
     @FinishBundle

@@ -115,25 +115,45 @@ public final class FlinkRest {
     send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** A GET that may find no REST API yet (a cluster starting): empty then, instead of a failure. */
+  public Optional<JsonNode> tryGet(String path) {
+    try {
+      HttpResponse<String> r = call(HttpRequest.newBuilder(uri(path)).GET());
+      return r.statusCode() / 100 == 2 ? Optional.of(body(r)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   private JsonNode get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
+  private HttpResponse<String> call(HttpRequest.Builder request) throws IOException {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailure("interrupted while talking to Flink at " + master, e);
+    }
+  }
+
+  private static JsonNode body(HttpResponse<String> r) throws IOException {
+    return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+  }
+
   private JsonNode send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = call(request);
       if (r.statusCode() / 100 != 2) {
         JsonNode error = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
         throw new CommandFailure("Flink at " + master + " answered " + r.statusCode() + ": "
             + error.path("errors").path(0).asText("(no message)").lines().findFirst().orElse(""));
       }
-      return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+      return body(r);
     } catch (IOException e) {
       throw new CommandFailure("no Flink REST API answers at " + master + " (" + e.getClass().getSimpleName() + "); start one with"
           + " ./vigil flink start, or say where with --flink-master", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandFailure("interrupted while talking to Flink at " + master, e);
     }
   }
 

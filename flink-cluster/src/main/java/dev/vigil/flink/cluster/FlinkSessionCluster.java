@@ -7,10 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,8 +33,6 @@ import java.util.stream.Stream;
 public final class FlinkSessionCluster {
   private static final String JOB_MANAGER = "jobmanager";
   private static final String TASK_MANAGER = "taskmanager-";
-  private static final Pattern TASK_MANAGERS = Pattern.compile("\"taskmanagers\"\\s*:\\s*(\\d+)");
-  private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
 
   /** What {@code vigil flink start} asks for. */
   public record Settings(Path home, int taskManagers, int slotsPerTaskManager, int restPort, String taskManagerMemory,
@@ -67,7 +59,6 @@ public final class FlinkSessionCluster {
 
   private final Path home;
   private final int restPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private FlinkSessionCluster(Path home, int restPort) {
     this.home = home;
@@ -166,8 +157,8 @@ public final class FlinkSessionCluster {
   public void awaitTaskManagers(int count, Duration timeout, Consumer<String> progress) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      Optional<String> overview = getJson("/overview");
-      int registered = overview.map(o -> intField(TASK_MANAGERS, o)).orElse(0);
+      var overview = new FlinkRest(master()).tryGet("/overview");
+      int registered = overview.map(o -> o.path("taskmanagers").asInt()).orElse(0);
       if (registered >= count) {
         return;
       }
@@ -180,22 +171,6 @@ public final class FlinkSessionCluster {
       }
       progress.accept(overview.isEmpty() ? "waiting for the JobManager's REST API" : "TaskManagers registered: " + registered + " of " + count);
       Thread.sleep(250);
-    }
-  }
-
-  /** Total task slots, from the REST API. */
-  public int slots() throws IOException, InterruptedException {
-    return getJson("/overview").map(o -> intField(SLOTS, o)).orElse(0);
-  }
-
-  /** The body of a GET on the REST API, or empty when it does not answer (yet). */
-  public Optional<String> getJson(String path) throws InterruptedException {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(webUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
     }
   }
 
@@ -308,11 +283,6 @@ public final class FlinkSessionCluster {
     long startedMs = recorded.length > 1 ? Long.parseLong(recorded[1]) : 0;
     return ProcessHandle.of(Long.parseLong(recorded[0])).filter(ProcessHandle::isAlive)
         .filter(p -> startedMs == 0 || p.info().startInstant().map(t -> Math.abs(t.toEpochMilli() - startedMs) < 1_000).orElse(true));
-  }
-
-  private static int intField(Pattern pattern, String json) {
-    Matcher m = pattern.matcher(json);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   private static int freePort() throws IOException {

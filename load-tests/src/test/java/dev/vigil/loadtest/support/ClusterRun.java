@@ -5,7 +5,6 @@ import static dev.vigil.loadtest.support.JobTraffic.scores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vigil.core.process.ChildJvm;
 import dev.vigil.flink.cluster.FlinkRest;
 import dev.vigil.flink.cluster.FlinkSessionCluster;
 import dev.vigil.flink.cluster.JobJar;
@@ -110,10 +109,7 @@ public final class ClusterRun implements AutoCloseable {
     String[] common = {"--bootstrapServers=" + kafka.bootstrapServers(), "--runner=FlinkRunner", "--flinkMaster=" + cluster.master(),
         "--parallelism=1", "--deadLetterTopic=dl", "--checkpointingInterval=2000",
         "--stateBackendStoragePath=" + dir.resolve("checkpoints").toUri()};
-    List<String> command = ChildJvm.java();
-    command.addAll(List.of("-cp", JobJar.locate().toString(), "dev.vigil.jobs.VigilJob", job));
-    command.addAll(List.of(concat(common, flags)));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(JobJar.command(job, List.of(concat(common, flags)))).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as("submitting %s: %s", job, output).isZero();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
