@@ -63,7 +63,10 @@ public final class ClusterRun implements AutoCloseable {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"); // see FilterPipelineKafkaTest: no pipelined idempotent batches
+    // Idempotent, so a retried batch (the machine is starved while a TaskManager recovers) cannot write an event
+    // twice: the tests count every raw record exactly once. One batch in flight, as the embedded broker likes.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
@@ -160,9 +163,26 @@ public final class ClusterRun implements AutoCloseable {
    * copies of one (records sent again after a recovery) are identical. Returns how many copies there were.
    */
   public long awaitEveryEventCountedOnce() throws InterruptedException {
+    List<ConsumerRecord<byte[], byte[]>> raw = kafka.topics().readAll("raw");
+    assertThat(raw).as("raw records, each event sent once").hasSize(sent);
     List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords("filtered",
         rs -> eventsIn(distinctPartials(rs)) >= sent, Duration.ofSeconds(180));
     Map<String, MemberActivityPartial> distinct = distinctPartials(partials);
+    // Per member first, so a failure names who was counted twice and in which panes.
+    Map<Long, Long> rawPerMember = new HashMap<>();
+    raw.forEach(r -> rawPerMember.merge(Long.parseLong(new String(r.key(), StandardCharsets.UTF_8)), 1L, Long::sum));
+    Map<Long, Long> partialPerMember = new HashMap<>();
+    distinct.values().forEach(p -> partialPerMember.merge(p.getMemberId(), p.getEventCount(), Long::sum));
+    List<String> miscounted = new ArrayList<>();
+    rawPerMember.forEach((member, n) -> {
+      if (!n.equals(partialPerMember.getOrDefault(member, 0L))) {
+        miscounted.add("member " + member + ": " + n + " raw, " + partialPerMember.get(member) + " in panes "
+            + distinct.values().stream().filter(p -> p.getMemberId() == member).sorted(
+                java.util.Comparator.comparingLong(MemberActivityPartial::getWindowStartMs).thenComparingLong(MemberActivityPartial::getPaneIndex))
+                .map(p -> p.getWindowStartMs() + "#" + p.getPaneIndex() + "=" + p.getEventCount()).toList());
+      }
+    });
+    assertThat(miscounted).as("members whose events the partials count other than once").isEmpty();
     assertThat(eventsIn(distinct)).as("events in the partials, each (member, window, pane) once").isEqualTo(sent);
     long copies = partials.size() - distinct.size();
     LOG.info("{} partial records, {} of them sent again", partials.size(), copies);
