@@ -15,6 +15,19 @@ public final class ModelMetrics {
   public static final String FLAGGED = "flagged";
   public static final String SCORING_BATCH_SIZE = "scoring_batch_size";
   public static final String MODEL_SWAPS = "model_swaps";
+  /** Microseconds one scoring batch took in the model (DJL inference), per batch. */
+  public static final String SCORING_BATCH_MICROS = "scoring_batch_micros";
+  /** Milliseconds from a row's last event (event time) to its verdict (processing time): the nearline delay. */
+  public static final String VERDICT_DELAY_MS = "verdict_delay_ms";
+  /**
+   * Gauge named {@code model_in_use.<name>@<version>}: 1 while a scorer serves that bundle, 0 once swapped out.
+   * Flink shows gauges and counters but not Beam's string sets, so the version travels in the gauge's name.
+   */
+  public static final String MODEL_IN_USE_PREFIX = "model_in_use.";
+
+  public static String modelInUse(String name, String version) {
+    return MODEL_IN_USE_PREFIX + name + "@" + version;
+  }
 
   private ModelMetrics() {}
 }

@@ -56,8 +56,11 @@ public final class ScoreMemberRows extends PTransform<PCollection<MemberFeatureR
     private final Counter flagged = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.FLAGGED);
     private final Counter swaps = Metrics.counter(ModelMetrics.NAMESPACE, ModelMetrics.MODEL_SWAPS);
     private final Distribution batchSizes = Metrics.distribution(ModelMetrics.NAMESPACE, ModelMetrics.SCORING_BATCH_SIZE);
+    private final Distribution batchMicros = Metrics.distribution(ModelMetrics.NAMESPACE, ModelMetrics.SCORING_BATCH_MICROS);
+    private final Distribution verdictDelays = Metrics.distribution(ModelMetrics.NAMESPACE, ModelMetrics.VERDICT_DELAY_MS);
 
     private transient ServingModel model;
+    private transient String modelInUse;
     private transient List<Pending> pending;
     private transient List<Scored> scored;
     private transient int pendingWindows;
@@ -72,6 +75,19 @@ public final class ScoreMemberRows extends PTransform<PCollection<MemberFeatureR
       model = new ServingModel(source);
     }
 
+    /** Sets the model-in-use gauge: the bundle now served to 1, the one it replaced (if any) to 0. */
+    private void reportModelInUse() {
+      String now = ModelMetrics.modelInUse(model.scorer().bundle().name(), model.scorer().bundle().version());
+      if (now.equals(modelInUse)) {
+        return;
+      }
+      if (modelInUse != null) {
+        Metrics.gauge(ModelMetrics.NAMESPACE, modelInUse).set(0);
+      }
+      Metrics.gauge(ModelMetrics.NAMESPACE, now).set(1);
+      modelInUse = now;
+    }
+
     @StartBundle
     public void startBundle() {
       pending = new ArrayList<>();
@@ -80,6 +96,7 @@ public final class ScoreMemberRows extends PTransform<PCollection<MemberFeatureR
       if (model.refreshIfDue()) {
         swaps.inc();
       }
+      reportModelInUse();
     }
 
     @ProcessElement
@@ -113,7 +130,9 @@ public final class ScoreMemberRows extends PTransform<PCollection<MemberFeatureR
           vectors[v++] = toFloats(w);
         }
       }
+      long startedNanos = System.nanoTime();
       float[] scores = scorer.score(vectors);
+      batchMicros.update((System.nanoTime() - startedNanos) / 1_000);
       batchSizes.update(vectors.length);
       long now = System.currentTimeMillis();
       long flaggedHere = 0;
@@ -129,6 +148,7 @@ public final class ScoreMemberRows extends PTransform<PCollection<MemberFeatureR
         MemberFeatures decisive = row.getWindows(riskiest);
         float score = scores[v + riskiest];
         v += row.getWindowsCount();
+        verdictDelays.update(now - row.getLastEventMs());
         ScorePolicy.Verdict verdict = policy.decide(score, decisive.getValuesList().stream().mapToDouble(Double::doubleValue).toArray());
         flaggedHere += verdict.action() != Action.NONE ? 1 : 0;
         scored.add(new Scored(AbuseScore.newBuilder()
