@@ -14,7 +14,9 @@ public final class FilterMetrics {
 
   private FilterMetrics() {}
 
+  public static final String DEAD_LETTERS_PREFIX = "dead_letters_";
+
   public static String deadLetters(DeadLetterReason reason) {
-    return "dead_letters_" + reason.name().toLowerCase(java.util.Locale.ROOT);
+    return DEAD_LETTERS_PREFIX + reason.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

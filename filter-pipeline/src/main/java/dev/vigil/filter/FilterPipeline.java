@@ -5,17 +5,21 @@ import dev.vigil.core.rules.FilterRules;
 import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.ops.ForegroundJob;
+import dev.vigil.platform.ops.JobStatusLine;
+import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.platform.runner.HoldUntilCheckpoint;
 import dev.vigil.platform.runner.StreamingJobDefaults;
-import dev.vigil.platform.options.KafkaPipelineOptions;
-import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.DeadLetter;
+import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -48,6 +52,19 @@ public final class FilterPipeline {
   }
 
   /** The production graph: Kafka in, Kafka out. */
+  /** What the job's one-line status shows when it runs in the foreground (counters of {@link JobStatusLine}). */
+  public static final List<JobStatusLine.Figure> STATUS = List.of(JobStatusLine.Figure.of("read", ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ),
+      JobStatusLine.Figure.of("partials", FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED),
+      JobStatusLine.Figure.of("dead letters", FilterMetrics.NAMESPACE, FilterMetrics.DEAD_LETTERS_PREFIX + "*"));
+
+  /**
+   * Waits for Kafka (and a cluster master), then runs the job: until it ends on the embedded cluster, with its
+   * status line; submitted and returned from on a cluster master.
+   */
+  public static PipelineResult runInForeground(FilterPipelineOptions options) {
+    return ForegroundJob.run(create(options), STATUS, options.getInputTopic());
+  }
+
   public static Pipeline create(FilterPipelineOptions options) {
     FilterRules rules = loadRules(options);
     Pipeline pipeline = Pipeline.create(options);

@@ -1,5 +1,6 @@
 package dev.vigil.jobs;
 
+import dev.vigil.core.console.CommandFailure;
 import dev.vigil.filter.FilterPipeline;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.platform.runner.StreamingJobDefaults;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 
 /**
@@ -35,24 +35,23 @@ public final class VigilJob {
     String job = args[0];
     try {
       String[] flags = forCluster(Arrays.copyOfRange(args, 1, args.length), ownJar());
-      PipelineResult result = pipeline(job, flags).run();
+      run(job, flags);
       String master = StreamingJobDefaults.valueOf(flags, "--flinkMaster");
       if (StreamingJobDefaults.isClusterMaster(master)) {
         System.out.printf("vigil-%s submitted to the Flink cluster at %s (web UI http://%s); ./vigil status shows it%n", job, master, master);
-      } else {
-        result.waitUntilFinish();
       }
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException | IllegalStateException | CommandFailure e) {
       System.err.println("vigil " + job + ": " + e.getMessage());
       System.exit(2);
     }
   }
 
-  static Pipeline pipeline(String job, String[] flags) {
+  /** Runs the job: until it ends on an embedded cluster, or until it is submitted to a cluster master. */
+  static PipelineResult run(String job, String[] flags) {
     return switch (job) {
-      case "filter" -> FilterPipeline.create(FilterPipeline.parseOptions(flags));
-      case "model" -> ModelPipeline.create(ModelPipeline.parseOptions(flags));
-      case "archive" -> ArchivePipeline.create(ArchivePipeline.parseOptions(flags));
+      case "filter" -> FilterPipeline.runInForeground(FilterPipeline.parseOptions(flags));
+      case "model" -> ModelPipeline.runInForeground(ModelPipeline.parseOptions(flags));
+      case "archive" -> ArchivePipeline.runInForeground(ArchivePipeline.parseOptions(flags));
       default -> throw new IllegalArgumentException("unknown job '" + job + "'; one of " + JOBS);
     };
   }

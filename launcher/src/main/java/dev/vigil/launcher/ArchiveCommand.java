@@ -33,7 +33,7 @@ final class ArchiveCommand implements Callable<Integer> {
     System.out.printf("Archiving job on %s: %s -> %s (consumer group %s), Kafka at %s. Ctrl-C stops it.%n",
         options.getRunner().getSimpleName(), options.getInputTopic(), options.getArchive(), options.getConsumerGroup(),
         options.getBootstrapServers());
-    ArchivePipeline.create(options).run().waitUntilFinish();
+    ArchivePipeline.runInForeground(options);
     return 0;
   }
 }

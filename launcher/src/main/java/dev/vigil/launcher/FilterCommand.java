@@ -33,7 +33,7 @@ final class FilterCommand implements Callable<Integer> {
     System.out.printf("Filter pipeline on %s: %s -> %s (dead letters: %s), Kafka at %s. Ctrl-C stops it.%n",
         options.getRunner().getSimpleName(), options.getInputTopic(), options.getOutputTopic(),
         options.getDeadLetterTopic(), options.getBootstrapServers());
-    FilterPipeline.create(options).run().waitUntilFinish();
+    FilterPipeline.runInForeground(options);
     return 0;
   }
 }

@@ -36,7 +36,7 @@ final class ModelCommand implements Callable<Integer> {
         options.getWriteScores() ? options.getScoresTopic() : "(no scores topic)",
         options.getWriteStore() ? " + " + options.getStoreTopic() : "",
         options.getModelDir().isEmpty() ? "(built-in default bundle)" : options.getModelDir(), options.getBootstrapServers());
-    ModelPipeline.create(options).run().waitUntilFinish();
+    ModelPipeline.runInForeground(options);
     return 0;
   }
 }

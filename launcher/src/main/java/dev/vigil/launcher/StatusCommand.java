@@ -1,20 +1,13 @@
 package dev.vigil.launcher;
 
 import dev.vigil.flink.cluster.FlinkRest;
-import java.time.Duration;
-import java.time.Instant;
+import dev.vigil.platform.ops.ConsumerGroupLag;
+import dev.vigil.platform.ops.JobStatusLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -51,29 +44,12 @@ final class StatusCommand implements Callable<Integer> {
     if (servers == null || group == null || topic == null) {
       return "lag: unknown (the job's options do not name its brokers, group and input topic)";
     }
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    try (Admin admin = Admin.create(p)) {
-      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();
-      Map<TopicPartition, OffsetSpec> latest = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
-      for (int i = 0; i < partitions; i++) {
-        latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
-      }
-      var ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-          .get(5, TimeUnit.SECONDS);
+    try {
+      ConsumerGroupLag lag = ConsumerGroupLag.read(servers, new Properties(), group, topic);
       List<String> perPartition = new ArrayList<>();
-      long total = 0;
-      for (TopicPartition tp : latest.keySet()) {
-        long end = ends.get(tp).offset();
-        OffsetAndMetadata c = committed.get(tp);
-        long lag = end - (c == null ? 0 : c.offset());
-        total += lag;
-        perPartition.add(tp.partition() + ":" + lag + (c == null ? " (no commit yet)" : ""));
-      }
-      return String.format("lag of group %s on %s: %d (%s); offsets are committed with checkpoints", group, topic, total,
+      lag.perPartition().forEach((partition, n) -> perPartition.add(partition + ":" + n
+          + (lag.committed().get(partition) ? "" : " (no commit yet)")));
+      return String.format("lag of group %s on %s: %d (%s); offsets are committed with checkpoints", group, topic, lag.total(),
           String.join(", ", perPartition));
     } catch (Exception e) {
       return "lag: Kafka at " + servers + " did not answer (" + e.getClass().getSimpleName() + ")";
@@ -81,8 +57,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static String age(long sinceMs) {
-    Duration d = Duration.between(Instant.ofEpochMilli(sinceMs), Instant.now());
-    return d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m" : d.toMinutes() > 0 ? d.toMinutes() + "m" + d.toSecondsPart() + "s"
-        : d.toSeconds() + "s";
+    return JobStatusLine.elapsed(System.currentTimeMillis() - sinceMs);
   }
+
 }

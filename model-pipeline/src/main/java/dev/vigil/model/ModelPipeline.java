@@ -2,11 +2,14 @@ package dev.vigil.model;
 
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.ops.ForegroundJob;
+import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -38,6 +41,19 @@ public final class ModelPipeline {
   }
 
   /** The production graph: Kafka in, Kafka (and files) out. */
+  /** What the job's one-line status shows when it runs in the foreground (counters of {@link JobStatusLine}). */
+  public static final List<JobStatusLine.Figure> STATUS = List.of(JobStatusLine.Figure.of("partials", ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ),
+      JobStatusLine.Figure.of("verdicts", ModelMetrics.NAMESPACE, ModelMetrics.SCORES_EMITTED),
+      JobStatusLine.Figure.of("flagged", ModelMetrics.NAMESPACE, ModelMetrics.FLAGGED));
+
+  /**
+   * Waits for Kafka (and a cluster master), then runs the job: until it ends on the embedded cluster, with its
+   * status line; submitted and returned from on a cluster master.
+   */
+  public static PipelineResult runInForeground(ModelPipelineOptions options) {
+    return ForegroundJob.run(create(options), STATUS, options.getFilteredTopic());
+  }
+
   public static Pipeline create(ModelPipelineOptions options) {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",

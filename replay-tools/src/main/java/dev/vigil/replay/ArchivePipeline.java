@@ -3,9 +3,14 @@ package dev.vigil.replay;
 import dev.vigil.core.extract.ActivityEventTime;
 import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.kafka.ReadRawRecords;
+import dev.vigil.platform.ops.ForegroundJob;
+import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 
@@ -28,6 +33,17 @@ public final class ArchivePipeline {
     ArchivePipelineOptions.validate(options);
     StreamingJobDefaults.apply(options, args, "vigil-archive");
     return options;
+  }
+
+  /** What the job's one-line status shows when it runs in the foreground (counters of {@link JobStatusLine}). */
+  public static final List<JobStatusLine.Figure> STATUS = List.of(JobStatusLine.Figure.of("read", ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ));
+
+  /**
+   * Waits for Kafka (and a cluster master), then runs the job: until it ends on the embedded cluster, with its
+   * status line; submitted and returned from on a cluster master.
+   */
+  public static PipelineResult runInForeground(ArchivePipelineOptions options) {
+    return ForegroundJob.run(create(options), STATUS, options.getInputTopic());
   }
 
   public static Pipeline create(ArchivePipelineOptions options) {

@@ -115,6 +115,44 @@ public final class FlinkRest {
     send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
   }
 
+  /**
+   * The job's Beam counters as Flink reports them: a user metric per step and subtask whose name ends in
+   * {@code <namespace>_<name>} with the namespace's dots turned into underscores ({@code vigil.filter} and
+   * {@code partials_emitted} give {@code vigil_filter_partials_emitted}). Summed over steps and subtasks, keyed by
+   * that name; only names starting with {@code prefix} ({@code vigil_}). Distributions, which Flink shows as text,
+   * are left out.
+   */
+  public Map<String, Long> beamCounters(String jobId, String prefix) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+      String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+      List<String> ids = new ArrayList<>();
+      for (JsonNode m : get(path)) {
+        String id = m.path("id").asText();
+        if (id.substring(id.lastIndexOf('.') + 1).startsWith(prefix)) {
+          ids.add(id);
+        }
+      }
+      if (ids.isEmpty()) {
+        continue;
+      }
+      String query = ids.stream().map(id -> java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8))
+          .collect(java.util.stream.Collectors.joining(","));
+      for (JsonNode m : get(path + "?get=" + query)) {
+        if (m.path("sum").isNumber()) {
+          String id = m.path("id").asText();
+          out.merge(id.substring(id.lastIndexOf('.') + 1), m.path("sum").asLong(), Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The name under which {@link #beamCounters} finds the Beam counter {@code namespace.name}. */
+  public static String flinkMetricName(String namespace, String name) {
+    return (namespace + "_" + name).replace('.', '_');
+  }
+
   /** A GET that may find no REST API yet (a cluster starting): empty then, instead of a failure. */
   public Optional<JsonNode> tryGet(String path) {
     try {

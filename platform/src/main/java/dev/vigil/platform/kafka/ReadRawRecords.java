@@ -28,6 +28,10 @@ import org.joda.time.Instant;
  * cannot move the watermark; the job's parse step dead-letters it.
  */
 public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawRecord>> {
+  /** Beam metrics of the Kafka source: {@value #METRICS_NAMESPACE}.{@value #RECORDS_READ} counts records read. */
+  public static final String METRICS_NAMESPACE = "vigil.source";
+  public static final String RECORDS_READ = "records_read";
+
   private final KafkaPipelineOptions options;
   private final List<String> topics;
   private final SerializableFunction<byte[], Long> eventTimeOfValue;
@@ -80,7 +84,7 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
   }
 
   static final class ToRawRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, RawRecord> {
-    private final BundleCounter read = new BundleCounter("vigil.source", "records_read");
+    private final BundleCounter read = new BundleCounter(METRICS_NAMESPACE, RECORDS_READ);
 
     @FinishBundle
     public void finishBundle() {

@@ -31,4 +31,25 @@ public interface FlinkJobOptions extends PipelineOptions {
   Boolean getHoldOutputsUntilCheckpoint();
 
   void setHoldOutputsUntilCheckpoint(Boolean value);
+
+  @Description("Port of the embedded Flink cluster's REST API and web UI (--flinkMaster=[local] only); 0 picks a free port,"
+      + " which the job prints when it starts")
+  @Default.Integer(0)
+  Integer getFlinkRestPort();
+
+  void setFlinkRestPort(Integer value);
+
+  @Description("A job run in the foreground on the embedded cluster prints a one-line status (state, counters and rates, last"
+      + " checkpoint, consumer lag) this often; 0 turns it off")
+  @Default.Integer(10)
+  Integer getStatusIntervalSeconds();
+
+  void setStatusIntervalSeconds(Integer value);
+
+  @Description("Before starting, wait this long for the Kafka brokers (and a cluster --flinkMaster) to answer, retrying with"
+      + " backoff and saying what is awaited; 0 waits for ever")
+  @Default.Integer(300)
+  Integer getAwaitDependenciesSeconds();
+
+  void setAwaitDependenciesSeconds(Integer value);
 }

@@ -106,14 +106,18 @@ public final class StreamingJobDefaults {
       flink.setSavepointPath(vigil.getFromSavepoint());
     }
     if ("[local]".equals(flink.getFlinkMaster()) && flink.getFlinkConfDir() == null) {
-      flink.setFlinkConfDir(writeEmbeddedClusterConf(vigil.getFlinkBindAddress(), flink.getSavepointPath()).toString());
+      if (vigil.getFlinkRestPort() == 0) {
+        vigil.setFlinkRestPort(freePort(vigil.getFlinkBindAddress()));
+      }
+      flink.setFlinkConfDir(writeEmbeddedClusterConf(vigil.getFlinkBindAddress(), vigil.getFlinkRestPort(), flink.getSavepointPath()).toString());
     }
   }
 
   /** A Flink configuration directory for the embedded cluster, in a fresh temporary folder. */
-  static Path writeEmbeddedClusterConf(String bindAddress, String savepointPath) {
+  static Path writeEmbeddedClusterConf(String bindAddress, int restPort, String savepointPath) {
     try (InputStream template = StreamingJobDefaults.class.getResourceAsStream("embedded-flink-conf.yaml")) {
-      String conf = new String(template.readAllBytes(), StandardCharsets.UTF_8).replace("BIND_ADDRESS", bindAddress);
+      String conf = new String(template.readAllBytes(), StandardCharsets.UTF_8).replace("BIND_ADDRESS", bindAddress)
+          .replace("REST_PORT", Integer.toString(restPort));
       if (savepointPath != null) {
         conf += "execution.savepoint.path: " + savepointPath + "\n";
       }
@@ -124,6 +128,18 @@ public final class StreamingJobDefaults {
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the embedded Flink configuration", e);
+    }
+  }
+
+  /**
+   * A port free now on {@code bindAddress}, for the embedded cluster's REST endpoint: Flink would pick one itself
+   * ({@code rest.bind-port: 0}) but not tell the job's status line or its user which.
+   */
+  static int freePort(String bindAddress) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bindAddress))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + bindAddress + " for the embedded Flink REST API", e);
     }
   }
 

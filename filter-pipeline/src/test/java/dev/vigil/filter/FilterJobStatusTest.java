@@ -1,0 +1,80 @@
+package dev.vigil.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.flink.cluster.FlinkRest;
+import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.platform.ops.JobStatusLine;
+import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.v1.ActivityEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The filter job on the embedded Flink cluster, seen from outside as an operator sees it: its Beam counters
+ * (records read, partials, dead letters by reason) in Flink's REST API under stable names, and the one-line
+ * status the foreground job prints, built from them and the consumer group's lag.
+ */
+@Tag("slow")
+class FilterJobStatusTest {
+  private static final int VALID = 400;
+  private static final int GARBAGE = 7;
+
+  @Test
+  void theJobsCountersAreInFlinksRestApiAndItsStatusLine() throws Exception {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+      kafka.topics().create(List.of("raw", "filtered", "dl"), 2);
+      FilterPipelineOptions options = FilterPipeline.parseOptions(new String[] {"--bootstrapServers=" + kafka.bootstrapServers(),
+          "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1", "--inputTopic=raw", "--outputTopic=filtered",
+          "--deadLetterTopic=dl", "--consumerGroup=status-test", "--checkpointingInterval=1000", "--idlePartitionTimeoutMs=500"});
+      assertThat(options.getFlinkRestPort()).as("the embedded cluster's REST port, picked before the start").isPositive();
+      PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
+      try {
+        produce(kafka.bootstrapServers(), ActivityFixtures.randomEvents(new Random(3), VALID, 20, System.currentTimeMillis() - 60_000, 30_000));
+        FlinkRest rest = new FlinkRest("127.0.0.1:" + options.getFlinkRestPort());
+        JobStatusLine.LagSource lag = new JobStatusLine.LagSource(kafka.bootstrapServers(), new Properties(), "status-test", "raw");
+        Map<String, Long> previous = new HashMap<>();
+        String line = "";
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        // Counters reach Flink's metrics as bundles finish, and lag falls to 0 once a checkpoint commits the offsets.
+        while (!line.contains(String.format("read %,d ", VALID + GARBAGE)) || !line.contains(String.format("dead letters %,d ", GARBAGE))
+            || !line.endsWith("lag 0")) {
+          assertThat(System.nanoTime()).as("status line reaching every record; last: %s", line).isLessThan(deadline);
+          Thread.sleep(500); // polling Flink's REST API, as the status line does
+          line = JobStatusLine.line("vigil-filter", rest, FilterPipeline.STATUS, lag, previous, 0.5);
+        }
+        assertThat(line).startsWith("vigil-filter RUNNING ").contains("checkpoint #");
+        Map<String, Long> counters = rest.beamCounters(rest.activeJob("vigil-filter").orElseThrow().id(), "vigil_");
+        assertThat(counters).containsEntry("vigil_source_records_read", (long) VALID + GARBAGE)
+            .containsEntry("vigil_filter_dead_letters_unparseable", (long) GARBAGE);
+      } finally {
+        StreamingJobs.cancel(job);
+      }
+    }
+  }
+
+  private static void produce(String bootstrap, List<ActivityEvent> events) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ActivityEvent e : events) {
+        producer.send(new ProducerRecord<>("raw", Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8), e.toByteArray())).get();
+      }
+      for (int i = 0; i < GARBAGE; i++) {
+        producer.send(new ProducerRecord<>("raw", "x".getBytes(StandardCharsets.UTF_8), ActivityFixtures.garbage())).get();
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.vigil.platform.ops;
+
+import dev.vigil.platform.options.KafkaPipelineOptions;
+import dev.vigil.platform.runner.StreamingJobDefaults;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+
+/**
+ * How {@code vigil filter|model|archive} and the job jar run a job: wait for its dependencies, saying what is
+ * awaited; then, on the embedded cluster, run it until it ends with a one-line status every
+ * {@code --statusIntervalSeconds}; against a cluster master, submit it and return.
+ */
+public final class ForegroundJob {
+  private ForegroundJob() {}
+
+  /** Waits for the Kafka brokers and, for a cluster {@code --flinkMaster}, the Flink master's REST endpoint. */
+  public static void awaitDependencies(KafkaPipelineOptions options) {
+    Duration timeout = Duration.ofSeconds(options.getAwaitDependenciesSeconds());
+    DependencyWait.await("Kafka at " + options.getBootstrapServers(),
+        () -> DependencyWait.probeKafka(options.getBootstrapServers(), new Properties()), timeout);
+    String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
+    if (FlinkRunner.class.equals(options.getRunner()) && StreamingJobDefaults.isClusterMaster(master)) {
+      DependencyWait.await("the Flink master at " + master, () -> DependencyWait.probeTcp(master), timeout);
+    }
+  }
+
+  /**
+   * Runs {@code pipeline} after its dependencies answer. On the embedded Flink cluster it prints the web UI's address
+   * and the status line ({@code figures} and the lag on {@code inputTopic}) until the job ends.
+   */
+  public static PipelineResult run(Pipeline pipeline, List<JobStatusLine.Figure> figures, String inputTopic) {
+    KafkaPipelineOptions options = pipeline.getOptions().as(KafkaPipelineOptions.class);
+    awaitDependencies(options);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    JobStatusLine status = null;
+    if (FlinkRunner.class.equals(options.getRunner()) && "[local]".equals(flink.getFlinkMaster())) {
+      String rest = options.getFlinkBindAddress() + ":" + options.getFlinkRestPort();
+      System.out.printf("%s: Flink web UI at http://%s%n", options.getJobName(), rest);
+      if (options.getStatusIntervalSeconds() > 0) {
+        status = JobStatusLine.start(options.getJobName(), rest, Duration.ofSeconds(options.getStatusIntervalSeconds()), figures,
+            new JobStatusLine.LagSource(options.getBootstrapServers(), new Properties(), options.getConsumerGroup(), inputTopic));
+      }
+    }
+    try {
+      PipelineResult result = pipeline.run();
+      if (!StreamingJobDefaults.isClusterMaster(flink.getFlinkMaster())) {
+        result.waitUntilFinish();
+      }
+      return result;
+    } finally {
+      if (status != null) {
+        status.close();
+      }
+    }
+  }
+}
