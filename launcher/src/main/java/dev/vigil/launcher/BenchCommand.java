@@ -42,6 +42,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--beam-b-flags", split = " ", description = "Extra job flags of the beam-b side, e.g. --beam-b-flags=--fasterCopy=false")
     List<String> beamBFlags = List.of();
 
+    @Option(names = "--job-jar", description = "Run each beam side through the job jar in a JVM of its own (needed for"
+        + " --stateBackend=rocksdb); its CPU is that JVM's, start-up included")
+    boolean jobJar;
+
     @Override
     public Integer call() throws Exception {
       if (events < 1 || members < 1) {
@@ -53,7 +57,7 @@ final class BenchCommand implements Runnable {
       if (sides.contains("beam-b") && beamBFlags.isEmpty()) {
         throw new IllegalArgumentException("--sides beam-b needs --beam-b-flags");
       }
-      FilterThroughputBenchmark.run(events, members, rounds, sides, beamBFlags);
+      FilterThroughputBenchmark.run(events, members, rounds, sides, beamBFlags, jobJar);
       return 0;
     }
   }

@@ -6,6 +6,7 @@ import dev.vigil.core.nearline.ActivityFilter;
 import dev.vigil.core.nearline.ShortWindowAggregator;
 import dev.vigil.filter.FilterPipeline;
 import dev.vigil.filter.FilterPipelineOptions;
+import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
@@ -43,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * compared with the first side's, member-window by member-window.
  *
  * <p>Run: {@code ./vigil bench filter [--events 1000000] [--members 100000] [--rounds 3] [--sides plain,beam]
- * [--beam-b-flags=--fasterCopy=false]}.
+ * [--beam-b-flags=--fasterCopy=false] [--job-jar]}. With {@code --job-jar} each beam run is the deployable job jar in a
+ * JVM of its own (needed for {@code --stateBackend=rocksdb}), and its CPU is that JVM's, start-up included.
  */
 public final class FilterThroughputBenchmark {
   private static final long WINDOW_MS = 5_000;
@@ -67,13 +69,15 @@ public final class FilterThroughputBenchmark {
     }
   }
 
-  public static void run(int events, int members, int rounds, List<String> sides, List<String> beamBFlags) throws Exception {
+  public static void run(int events, int members, int rounds, List<String> sides, List<String> beamBFlags, boolean jobJar)
+      throws Exception {
     for (String side : sides) {
       if (!List.of("plain", "beam", "beam-b").contains(side)) {
         throw new IllegalArgumentException("--sides: unknown side '" + side + "' (plain, beam, beam-b)");
       }
     }
     Path dataDir = Files.createTempDirectory("vigil-bench-broker");
+    Path jobLogs = jobJar ? Files.createTempDirectory("vigil-bench-job-logs") : null; // kept: a failed run names its log
     try (BrokerProcess kafka = BrokerProcess.start(dataDir, Duration.ofSeconds(60))) {
       kafka.topics().create(List.of(INPUT, "bench.dl"), 2);
       long base = System.currentTimeMillis() - 3_600_000; // an hour ago: every window can close
@@ -87,7 +91,7 @@ public final class FilterThroughputBenchmark {
         for (String side : sides) {
           String run = side + "-" + round;
           Result r = side.equals("plain") ? plainLoop(kafka, events, run) : beamOnFlink(kafka, events, run,
-              side.equals("beam-b") ? beamBFlags : List.of());
+              side.equals("beam-b") ? beamBFlags : List.of(), jobLogs);
           System.out.println(r.describe(round == 0 ? side + " (warm-up)" : side + " round " + round));
           if (round > 0) {
             results.add(r);
@@ -211,25 +215,36 @@ public final class FilterThroughputBenchmark {
     return partials.size();
   }
 
-  /** The real filter job; done when its output holds every event. */
-  static Result beamOnFlink(BrokerProcess kafka, int events, String run, List<String> extraFlags) throws Exception {
+  /**
+   * The real filter job; done when its output holds every event. In this JVM, or, given {@code jobJarLogs}, through the
+   * job jar in a JVM of its own (its output goes to a log file there).
+   */
+  static Result beamOnFlink(BrokerProcess kafka, int events, String run, List<String> extraFlags, Path jobJarLogs) throws Exception {
     String out = "bench.out." + run;
     kafka.topics().create(List.of(out), 2);
     List<String> flags = new ArrayList<>(List.of(
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + kafka.bootstrapServers(),
         "--inputTopic=" + INPUT, "--outputTopic=" + out, "--deadLetterTopic=bench.dl",
-        "--consumerGroup=bench-" + run, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000"));
+        "--consumerGroup=bench-" + run, "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000", "--statusIntervalSeconds=0"));
     flags.addAll(extraFlags);
-    FilterPipelineOptions options = FilterPipeline.parseOptions(flags.toArray(String[]::new));
+    FilterPipelineOptions options = FilterPipeline.parseOptions(flags.toArray(String[]::new)); // validates the flags here too
     long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
-    PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
+    Process child = null;
+    PipelineResult job = null;
+    if (jobJarLogs != null) {
+      Path log = jobJarLogs.resolve(run + ".log");
+      child = new ProcessBuilder(JobJar.command("filter", flags)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    } else {
+      job = StreamingJobs.start(FilterPipeline.create(options));
+    }
     long counted = 0;
     long partials = 0;
+    double cpuSeconds;
     try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(kafka.bootstrapServers(), "bench-" + run + "-tail")) {
       tail.subscribe(List.of(out));
       long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-      while (counted < events && System.nanoTime() < deadline) {
+      while (counted < events && System.nanoTime() < deadline && (child == null || child.isAlive())) {
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
           counted += MemberActivityPartial.parseFrom(r.value()).getEventCount();
           partials++;
@@ -237,14 +252,21 @@ public final class FilterThroughputBenchmark {
         ProgressLine.show(String.format("  %s: %,d / %,d events out", run, counted, events));
       }
     } finally {
-      StreamingJobs.cancel(job);
+      if (child != null) {
+        cpuSeconds = child.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        child.destroy();
+        child.waitFor();
+      } else {
+        cpuSeconds = (BenchSupport.cpuNanos() - cpu0) / 1e9;
+        StreamingJobs.cancel(job);
+      }
       ProgressLine.done();
     }
     if (counted < events) {
-      throw new IllegalStateException("the filter job emitted only " + counted + " of " + events + " events");
+      throw new IllegalStateException("the filter job emitted only " + counted + " of " + events + " events"
+          + (jobJarLogs == null ? "" : "; its log: " + jobJarLogs.resolve(run + ".log")));
     }
-    return new Result(extraFlags.isEmpty() ? "beam" : "beam-b", events, partials, (System.nanoTime() - t0) / 1e9,
-        (BenchSupport.cpuNanos() - cpu0) / 1e9, out);
+    return new Result(extraFlags.isEmpty() ? "beam" : "beam-b", events, partials, (System.nanoTime() - t0) / 1e9, cpuSeconds, out);
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
