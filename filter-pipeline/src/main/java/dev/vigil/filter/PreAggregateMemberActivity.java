@@ -4,6 +4,7 @@ import dev.vigil.core.aggregate.MemberActivityAggregate;
 import dev.vigil.core.aggregate.ShortWindowPanes;
 import dev.vigil.platform.aggregate.ShortWindowPanesCoder;
 import dev.vigil.platform.metrics.BundleCounter;
+import dev.vigil.platform.runner.InPlaceStateUpdates;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.PaneTiming;
@@ -110,6 +111,8 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     private final TimerSpec beforeExpirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
     private final Duration allowedLateness;
+    /** Panes are updated in place: safe across checkpoints only through this (see {@link InPlaceStateUpdates}). */
+    private transient InPlaceStateUpdates<ShortWindowPanes> updates;
 
     PanesFn(int sketchK, Duration lateFiringDelay, Duration allowedLateness) {
       this.allowedLateness = allowedLateness;
@@ -117,13 +120,23 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
       this.lateFiringDelay = lateFiringDelay;
     }
 
+    @Setup
+    public void setup() {
+      updates = new InPlaceStateUpdates<>(ShortWindowPanes::copy);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      updates.bundleEnded();
+    }
+
     @ProcessElement
     public void process(@Element KV<Long, ExtractedActivity> element, BoundedWindow window,
         @StateId("panes") ValueState<ShortWindowPanes> state, @TimerId("endOfWindow") Timer endOfWindow,
         @TimerId("latePane") Timer latePane, @TimerId("beforeExpiry") Timer beforeExpiry) {
-      ShortWindowPanes panes = state.read();
+      ShortWindowPanes panes = updates.forUpdate(state.read());
       if (panes == null) {
-        panes = new ShortWindowPanes(sketchK);
+        panes = updates.created(new ShortWindowPanes(sketchK));
         endOfWindow.set(window.maxTimestamp());
       }
       if (panes.add(element.getValue())) {
@@ -136,7 +149,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     @OnTimer("endOfWindow")
     public void onEndOfWindow(OnTimerContext context, @StateId("panes") ValueState<ShortWindowPanes> state,
         OutputReceiver<MemberActivityPartial> out) {
-      ShortWindowPanes panes = state.read();
+      ShortWindowPanes panes = updates.forUpdate(state.read());
       if (panes != null) {
         emit(panes.fireOnTime(), panes, (IntervalWindow) context.window(), PaneTiming.PANE_ON_TIME, out);
         state.write(panes);
@@ -146,7 +159,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
     @OnTimer("latePane")
     public void onLatePane(OnTimerContext context, @StateId("panes") ValueState<ShortWindowPanes> state,
         OutputReceiver<MemberActivityPartial> out) {
-      ShortWindowPanes panes = state.read();
+      ShortWindowPanes panes = updates.forUpdate(state.read());
       if (panes != null) {
         emit(panes.fireLate(), panes, (IntervalWindow) context.window(), PaneTiming.PANE_LATE, out);
         state.write(panes);
@@ -180,6 +193,7 @@ public final class PreAggregateMemberActivity extends PTransform<PCollection<Ext
 
     @FinishBundle
     public void finishBundle() {
+      updates.bundleEnded();
       emitted.flush();
       late.flush();
     }

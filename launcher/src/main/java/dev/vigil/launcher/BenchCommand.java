@@ -100,12 +100,16 @@ final class BenchCommand implements Runnable {
     @Option(names = "--runs", defaultValue = "2", description = "Identical runs; later runs are JIT-warm (default: ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--beam-b-flags", split = " ", description = "Extra job flags of a B side: each run becomes A then B, e.g."
+        + " --beam-b-flags=--checkpointingInterval=-1")
+    List<String> bFlags = List.of();
+
     @Override
     public Integer call() throws Exception {
       if (minutes < 1 || rate < 1 || members < 1 || runs < 1) {
         throw new IllegalArgumentException("--minutes, --rate, --members and --runs must be >= 1");
       }
-      ModelThroughputBenchmark.run(minutes, rate, members, windows, runs);
+      ModelThroughputBenchmark.run(minutes, rate, members, windows, runs, bFlags);
       return 0;
     }
   }

@@ -172,6 +172,12 @@ class VigilCliTest {
     assertThat(stderr().strip()).startsWith("vigil produce: no Kafka broker answered at localhost:1 within 5 s").doesNotContain("\n");
     assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until the failure is reported").isLessThan(30);
     err.reset();
+    t0 = System.nanoTime();
+    assertThat(VigilCli.execute("filter", "--bootstrapServers=localhost:1", "--awaitDependenciesSeconds=2")).isEqualTo(1);
+    assertThat(stderr().strip()).startsWith("vigil filter: Kafka at localhost:1 did not answer within 2 s: ").doesNotContain("\n");
+    assertThat(stdout()).contains("waiting for Kafka at localhost:1: ");
+    assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until the failure is reported").isLessThan(30);
+    err.reset();
     assertThat(VigilCli.execute("train", "--out", "/proc/vigil-bundle")).isEqualTo(2);
     assertThat(stderr().strip()).startsWith("vigil train: --out /proc/vigil-bundle cannot be created").doesNotContain("\n");
     err.reset();

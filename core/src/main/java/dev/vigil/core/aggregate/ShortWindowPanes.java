@@ -28,6 +28,11 @@ public final class ShortWindowPanes {
     return p;
   }
 
+  /** A deep copy: updating either leaves the other as it was. */
+  public ShortWindowPanes copy() {
+    return restore(sketchK, new MemberActivityAggregate(pending.sketchK()).merge(pending), firedOnTime, panesFired);
+  }
+
   /**
    * Adds an event. Returns true when a late pane must now be scheduled: the on-time pane has fired and
    * this is the first event since the last pane.

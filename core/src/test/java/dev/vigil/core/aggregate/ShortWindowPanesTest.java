@@ -30,4 +30,21 @@ class ShortWindowPanesTest {
     assertThat(panes.add(event(5))).isTrue();
     assertThat(late.sketchK()).isEqualTo(32);
   }
+
+  @Test
+  void aCopyIsDeepAndEqualInWhatItWillEmit() {
+    ShortWindowPanes panes = new ShortWindowPanes(32);
+    for (long t = 1; t <= 50; t++) {
+      panes.add(ExtractedActivity.newBuilder().setMemberId(7).setType(EventType.PROFILE_VIEW).setTimestampMs(t)
+          .setTargetId(1000 + t % 40).setIpPrefix("10.0." + t % 7).setSessionId("s" + t % 3).build());
+    }
+    ShortWindowPanes copy = panes.copy();
+    copy.add(event(99)); // updating the copy leaves the original as it was
+    assertThat(copy.fireOnTime().toPartial().build()).isNotEqualTo(panes.copy().fireOnTime().toPartial().build());
+
+    ShortWindowPanes again = panes.copy();
+    assertThat(again.fireOnTime().toPartial().build()).isEqualTo(panes.fireOnTime().toPartial().build());
+    assertThat(again.lastPaneIndex()).isEqualTo(panes.lastPaneIndex());
+    assertThat(again.add(event(100))).isEqualTo(panes.add(event(100))).isTrue();
+  }
 }

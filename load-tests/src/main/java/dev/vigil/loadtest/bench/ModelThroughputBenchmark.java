@@ -44,7 +44,11 @@ public final class ModelThroughputBenchmark {
 
   private ModelThroughputBenchmark() {}
 
-  public static void run(int minutes, int rate, int members, String windows, int runs) throws Exception {
+  /**
+   * Runs the job {@code runs} times; with {@code bFlags}, each run is a pair, the job as is (A) then with those flags (B),
+   * so A and B alternate on one pre-filled topic.
+   */
+  public static void run(int minutes, int rate, int members, String windows, int runs, List<String> bFlags) throws Exception {
     TileLayout layout = TileLayout.parse(windows);
     long base = System.currentTimeMillis() - Duration.ofMinutes(60L + minutes).toMillis();
     base -= Math.floorMod(base, FILTER_WINDOW_MS);
@@ -57,19 +61,25 @@ public final class ModelThroughputBenchmark {
     java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("vigil-bench-broker");
     try (BrokerProcess kafka = BrokerProcess.start(dataDir, Duration.ofSeconds(60))) {
       List<String> topics = new ArrayList<>(List.of(TOPIC, "bench.model.dl"));
+      List<List<String>> sides = bFlags.isEmpty() ? List.of(List.of()) : List.of(List.of(), bFlags);
       for (int r = 0; r < runs; r++) {
-        topics.add("bench.scores." + r);
+        for (int side = 0; side < sides.size(); side++) {
+          topics.add(scoresTopic(r, side));
+        }
       }
       kafka.topics().create(topics, 2);
       fill(kafka.bootstrapServers(), partials);
       System.out.printf("pre-filled %s with %,d partials (%,d events: %,d members, %,d events/s for %d min); windows %s -> %,d member boundaries%n",
           TOPIC, partials.size(), events, members, rate, minutes, windows, expected.size());
       for (int r = 0; r < runs; r++) {
-        Result result = runOnce(kafka.bootstrapServers(), windows, r, expected);
-        System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d: %,.0f partials/s"
-                + " and %,.0f events/s wall; %,.0f partials and %,.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d scores)%n",
-            r + 1, partials.size() / result.wallSeconds, events / result.wallSeconds, partials.size() / result.cpuSeconds,
-            events / result.cpuSeconds, result.wallSeconds, result.cpuSeconds, result.scores);
+        for (int side = 0; side < sides.size(); side++) {
+          Result result = runOnce(kafka.bootstrapServers(), windows, r, side, sides.get(side), expected);
+          System.out.printf("Beam model pipeline on FlinkRunner [local], parallelism 2, run %d%s: %,.0f partials/s"
+                  + " and %,.0f events/s wall; %,.0f partials and %,.0f events per CPU-second (%.1f s wall, %.1f CPU-s, %,d scores)%n",
+              r + 1, sides.size() == 1 ? "" : side == 0 ? " A" : " B " + sides.get(side), partials.size() / result.wallSeconds,
+              events / result.wallSeconds, partials.size() / result.cpuSeconds, events / result.cpuSeconds, result.wallSeconds,
+              result.cpuSeconds, result.scores);
+        }
       }
     } finally {
       BenchSupport.deleteRecursively(dataDir);
@@ -112,19 +122,24 @@ public final class ModelThroughputBenchmark {
     }
   }
 
-  private static Result runOnce(String bootstrap, String windows, int run, Set<String> expected)
+  private static String scoresTopic(int run, int side) {
+    return "bench.scores." + run + "." + side;
+  }
+
+  private static Result runOnce(String bootstrap, String windows, int run, int side, List<String> extraFlags, Set<String> expected)
       throws Exception {
-    String scores = "bench.scores." + run;
-    String[] flags = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
+    String scores = scoresTopic(run, side);
+    List<String> flags = new ArrayList<>(List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2", "--bootstrapServers=" + bootstrap,
         "--filteredTopic=" + TOPIC, "--scoresTopic=" + scores, "--writeStore=false", "--deadLetterTopic=bench.model.dl",
-        "--consumerGroup=bench-model-" + run, "--windows=" + windows, "--maxOutOfOrdernessMs=1000",
-        "--idlePartitionTimeoutMs=1000"};
+        "--consumerGroup=bench-model-" + run + "-" + side, "--windows=" + windows, "--maxOutOfOrdernessMs=1000",
+        "--idlePartitionTimeoutMs=1000"));
+    flags.addAll(extraFlags);
     long cpu0 = BenchSupport.cpuNanos();
     long t0 = System.nanoTime();
-    PipelineResult job = StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(flags)));
+    PipelineResult job = StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(flags.toArray(String[]::new))));
     Set<String> seen = new HashSet<>();
     long scored = 0;
-    try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(bootstrap, "bench-model-tail-" + run)) {
+    try (KafkaConsumer<byte[], byte[]> tail = BenchSupport.consumer(bootstrap, "bench-model-tail-" + run + "-" + side)) {
       tail.subscribe(List.of(scores));
       long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
       while (seen.size() < expected.size() && System.nanoTime() < deadline) {

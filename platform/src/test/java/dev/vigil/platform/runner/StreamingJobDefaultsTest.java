@@ -19,7 +19,7 @@ class StreamingJobDefaultsTest {
   }
 
   @Test
-  void onFlinkTheJobCheckpointsHeapStateAndCopiesElementsSoCheckpointsHoldOnlyUpdatesBeforeTheirBarrier() throws Exception {
+  void onFlinkTheJobCheckpointsHeapStateOnLoopback() throws Exception {
     FlinkPipelineOptions o = apply("--runner=FlinkRunner", "--flinkMaster=[local]");
     assertThat(o.getJobName()).isEqualTo("vigil-test");
     assertThat(o.isStreaming()).isTrue();
@@ -28,24 +28,16 @@ class StreamingJobDefaultsTest {
     assertThat(o.getStateBackend()).isEqualTo("filesystem");
     assertThat(o.getStateBackendStoragePath()).startsWith("file:/").endsWith(".vigil/checkpoints");
     assertThat(o.getRetainExternalizedCheckpointsOnCancellation()).isTrue();
-    // fasterCopy would make Beam's state serializer copy by reference and defeat the heap backend's copy-on-write.
-    assertThat(o.getFasterCopy()).isFalse();
+    assertThat(o.getFasterCopy()).isTrue(); // safe for state through InPlaceStateUpdates
     String conf = Files.readString(Path.of(o.getFlinkConfDir(), "flink-conf.yaml"));
     assertThat(conf).contains("127.0.0.1");
   }
 
   @Test
-  void withoutHeapCheckpointsElementsPassByReference() {
-    assertThat(apply("--runner=FlinkRunner", "--flinkMaster=[local]", "--checkpointingInterval=-1").getFasterCopy()).isTrue();
-    assertThat(apply("--runner=FlinkRunner", "--flinkMaster=[local]", "--stateBackend=rocksdb").getFasterCopy()).isTrue();
-    assertThat(apply("--runner=DirectRunner").getFasterCopy()).isTrue();
-  }
-
-  @Test
   void explicitFlagsWin() {
-    FlinkPipelineOptions o = apply("--runner=FlinkRunner", "--flinkMaster=[local]", "--fasterCopy=true", "--checkpointingInterval=2000",
+    FlinkPipelineOptions o = apply("--runner=FlinkRunner", "--flinkMaster=[local]", "--fasterCopy=false", "--checkpointingInterval=2000",
         "--jobName=mine");
-    assertThat(o.getFasterCopy()).isTrue();
+    assertThat(o.getFasterCopy()).isFalse();
     assertThat(o.getCheckpointingInterval()).isEqualTo(2000L);
     assertThat(o.getJobName()).isEqualTo("mine");
   }
