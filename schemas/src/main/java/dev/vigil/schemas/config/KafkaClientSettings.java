@@ -68,6 +68,14 @@ public final class KafkaClientSettings {
     return new KafkaClientSettings(bootstrapServers, new TreeMap<>(), new TreeMap<>());
   }
 
+  /** {@code settings} given by code (a test's credentials for its broker), checked as an operator's would be. */
+  public static KafkaClientSettings of(String bootstrapServers, Map<String, String> settings) {
+    Map<String, String> values = new TreeMap<>();
+    Map<String, String> sources = new TreeMap<>();
+    new TreeMap<>(settings).forEach((key, value) -> put(values, sources, key, value, "code"));
+    return new KafkaClientSettings(bootstrapServers, values, sources);
+  }
+
   /** {@link #resolve} with this process's environment. */
   public static KafkaClientSettings fromEnvironment(Path propertiesFile) {
     return resolve(propertiesFile, System.getenv());
