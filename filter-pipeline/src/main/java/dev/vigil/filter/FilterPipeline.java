@@ -5,7 +5,9 @@ import dev.vigil.core.rules.FilterRules;
 import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.HoldUntilCheckpoint;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.platform.options.KafkaPipelineOptions;
@@ -35,7 +37,8 @@ public final class FilterPipeline {
   private FilterPipeline() {}
 
   /** Parses and validates flags; throws IllegalArgumentException with a one-line message. */
-  public static FilterPipelineOptions parseOptions(String[] args) {
+  public static FilterPipelineOptions parseOptions(String[] flags) {
+    String[] args = OptionsFile.expand(flags);
     PipelineOptionsFactory.register(FilterPipelineOptions.class);
     FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
     FilterPipelineOptions.validate(options);
@@ -50,6 +53,7 @@ public final class FilterPipeline {
   /** The production graph: Kafka in, Kafka out. */
   public static Pipeline create(FilterPipelineOptions options) {
     FilterRules rules = loadRules(options);
+    KafkaConnection kafka = KafkaConnection.of(options);
     Pipeline pipeline = Pipeline.create(options);
     PCollectionTuple raw = pipeline.apply("ReadRawActivity",
         RawActivitySource.kafka(options, options.getInputTopic(), ActivityEventTime::millisOrMinusOne));
@@ -58,11 +62,11 @@ public final class FilterPipeline {
         .apply("HoldPartialsUntilCheckpoint", HoldUntilCheckpoint.when(
             options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)))
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
-        .apply("WriteFilteredActivity", WriteKeyedRecords.to(options.getBootstrapServers(), options.getOutputTopic()));
+        .apply("WriteFilteredActivity", WriteKeyedRecords.to(kafka, options.getOutputTopic()));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));
     deadLetters.add(out.get(FilterActivity.DEAD_LETTERS));
     WriteDeadLetters.all(deadLetters)
-        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(options.getBootstrapServers(), options.getDeadLetterTopic()));
+        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(kafka, options.getDeadLetterTopic()));
     return pipeline;
   }
 

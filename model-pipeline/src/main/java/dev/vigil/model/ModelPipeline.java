@@ -2,6 +2,8 @@ package dev.vigil.model;
 
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.kafka.KafkaConnection;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
@@ -20,7 +22,8 @@ public final class ModelPipeline {
   private ModelPipeline() {}
 
   /** Parses and validates flags; throws IllegalArgumentException with a one-line message. */
-  public static ModelPipelineOptions parseOptions(String[] args) {
+  public static ModelPipelineOptions parseOptions(String[] flags) {
+    String[] args = OptionsFile.expand(flags);
     PipelineOptionsFactory.register(ModelPipelineOptions.class);
     ModelPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ModelPipelineOptions.class);
     ModelPipelineOptions.validate(options);
@@ -46,7 +49,7 @@ public final class ModelPipeline {
     PCollectionTuple scored = parsed.get(ParsePartials.PARTIALS).apply("ScoreMemberActivity", ScoreMemberActivity.from(options));
     scored.get(ScoreMemberActivity.SCORES).apply("FanOutScores", new FanOutScores(options));
     WriteDeadLetters.all(List.of(parsed.get(ParsePartials.DEAD_LETTERS), scored.get(ScoreMemberActivity.DEAD_LETTERS)))
-        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(options.getBootstrapServers(), options.getDeadLetterTopic()));
+        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(KafkaConnection.of(options), options.getDeadLetterTopic()));
     return pipeline;
   }
 

@@ -3,6 +3,7 @@ package dev.vigil.replay;
 import dev.vigil.core.extract.ActivityEventTime;
 import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import java.nio.file.Path;
 import org.apache.beam.sdk.Pipeline;
@@ -19,7 +20,8 @@ import org.joda.time.Duration;
 public final class ArchivePipeline {
   private ArchivePipeline() {}
 
-  public static ArchivePipelineOptions parseOptions(String[] args) {
+  public static ArchivePipelineOptions parseOptions(String[] flags) {
+    String[] args = OptionsFile.expand(flags);
     PipelineOptionsFactory.register(ArchivePipelineOptions.class);
     ArchivePipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ArchivePipelineOptions.class);
     if (!StreamingJobDefaults.given(args, "--consumerGroup")) {
