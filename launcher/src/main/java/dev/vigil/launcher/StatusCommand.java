@@ -1,14 +1,16 @@
 package dev.vigil.launcher;
 
 import dev.vigil.flink.cluster.FlinkRest;
+import dev.vigil.schemas.config.KafkaClientSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = {
     "For each job running on the Flink cluster: its state, uptime, last completed checkpoint (and the one it",
@@ -25,8 +28,13 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   FlinkMasterOption flink;
 
+  @Option(names = "--kafka-properties-file", paramLabel = "FILE", description = KafkaClientSettings.FILE_FLAG_DESCRIPTION)
+  Path kafkaPropertiesFile;
+
   @Override
   public Integer call() {
+    // Before Flink is asked anything: a bad file is one line whether or not jobs run.
+    KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(kafkaPropertiesFile);
     FlinkRest rest = flink.rest();
     List<FlinkRest.Job> active = rest.jobs().stream().filter(j -> !List.of("FINISHED", "CANCELED", "FAILED").contains(j.state()))
         .sorted((a, b) -> a.name().compareTo(b.name())).toList();
@@ -38,24 +46,25 @@ final class StatusCommand implements Callable<Integer> {
           c.latestId().map(id -> "#" + id + " " + age(c.latestAtMs().orElse(0L)) + " ago, " + c.latestSizeBytes().orElse(0L) / 1024 + " KiB")
               .orElse("none yet"),
           c.restoredFromId().map(id -> "; restored from #" + id).orElse(""));
-      System.out.println("  " + lag(rest.userConfig(job.id())));
+      System.out.println("  " + lag(rest.userConfig(job.id()), kafka));
     }
     return 0;
   }
 
-  /** The job's consumer-group lag on its input topic, from the pipeline options Beam records in the job's configuration. */
-  static String lag(Map<String, String> options) {
+  /**
+   * The job's consumer-group lag on its input topic, from the pipeline options Beam records in the job's configuration,
+   * asked with the operator's Kafka settings {@code kafka}.
+   */
+  static String lag(Map<String, String> options, KafkaClientSettings kafka) {
     String servers = options.get("bootstrapServers");
     String group = options.get("consumerGroup");
     String topic = options.getOrDefault("inputTopic", options.get("filteredTopic"));
     if (servers == null || group == null || topic == null) {
       return "lag: unknown (the job's options do not name its brokers, group and input topic)";
     }
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    try (Admin admin = Admin.create(p)) {
+    Map<String, Object> config = kafka.withBootstrapServers(servers).clientConfig(Map.of(
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+    try (Admin admin = Admin.create(config)) {
       int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();
       Map<TopicPartition, OffsetSpec> latest = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
       for (int i = 0; i < partitions; i++) {
@@ -76,7 +85,9 @@ final class StatusCommand implements Callable<Integer> {
       return String.format("lag of group %s on %s: %d (%s); offsets are committed with checkpoints", group, topic, total,
           String.join(", ", perPartition));
     } catch (Exception e) {
-      return "lag: Kafka at " + servers + " did not answer (" + e.getClass().getSimpleName() + ")";
+      // Kafka's own messages (an authentication failure, a timeout) name no setting's value.
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      return "lag: Kafka at " + servers + " did not answer (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
     }
   }
 
