@@ -19,7 +19,6 @@ import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,12 +153,7 @@ class FilterPipelineSaslTest {
 
   /** What an operator's file holds for this broker: security protocol, mechanism and the JAAS login. */
   private Path propertiesFile(String password) throws IOException {
-    Path file = dir.resolve("kafka-" + password.hashCode() + ".properties");
-    StringBuilder content = new StringBuilder();
-    EmbeddedKafkaBroker.saslClientProperties(USER, password)
-        .forEach((k, v) -> content.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-    Files.writeString(file, content);
-    return file;
+    return EmbeddedKafkaBroker.writeSaslClientProperties(dir.resolve("kafka-" + password.hashCode() + ".properties"), USER, password);
   }
 
   /** Through the broker's own SASL user, each record acknowledged. */

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.schemas.config.KafkaClientSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +18,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,10 +33,8 @@ class KafkaSecurityCliTest {
   private static final String PASSWORD = "cli-pw-4be1d7";
   private static EmbeddedKafkaBroker kafka;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @TempDir
   Path dir;
@@ -54,28 +49,12 @@ class KafkaSecurityCliTest {
     kafka.close();
   }
 
-  @BeforeEach
-  void capture() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
-
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.stderr();
   }
 
   private Path kafkaProperties(String name, String password) throws IOException {
-    StringBuilder content = new StringBuilder();
-    EmbeddedKafkaBroker.saslClientProperties(USER, password).forEach((k, v) -> content.append(k).append('=').append(v).append('\n'));
-    return Files.writeString(dir.resolve(name), content);
+    return EmbeddedKafkaBroker.writeSaslClientProperties(dir.resolve(name), USER, password);
   }
 
   @Test
@@ -92,7 +71,7 @@ class KafkaSecurityCliTest {
     // Besides Kafka's own log line about the failed authentication.
     assertThat(stderr().lines()).contains("vigil produce: Kafka at " + kafka.bootstrapServers()
         + " refused the first records: Authentication failed: Invalid username or password");
-    assertThat(out.toString(StandardCharsets.UTF_8) + stderr()).doesNotContain(PASSWORD);
+    assertThat(console.stdout() + stderr()).doesNotContain(PASSWORD);
   }
 
   @Test
@@ -121,10 +100,10 @@ class KafkaSecurityCliTest {
 
     assertThat(VigilCli.execute("produce", "--kafka-properties-file", acks.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil produce: " + refusal);
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("status", "--kafka-properties-file", acks.toString(), "--flink-master", "127.0.0.1:1")).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil status: " + refusal);
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("filter", "--kafkaPropertiesFile=" + acks)).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil filter: " + refusal);
   }
@@ -146,7 +125,7 @@ class KafkaSecurityCliTest {
 
     assertThat(VigilCli.execute("filter", "--windowSecond=5")).isEqualTo(2);
     String asFlag = stderr();
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("filter", "--optionsFile=" + options)).isEqualTo(2);
 
     assertThat(stderr()).isEqualTo(asFlag).startsWith("vigil filter: ").contains("'windowSecond'");

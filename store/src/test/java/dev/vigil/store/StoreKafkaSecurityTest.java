@@ -45,9 +45,7 @@ class StoreKafkaSecurityTest {
   }
 
   private static Path propertiesFile(Path dir, String password) throws IOException {
-    StringBuilder content = new StringBuilder();
-    EmbeddedKafkaBroker.saslClientProperties(USER, password).forEach((k, v) -> content.append(k).append('=').append(v).append('\n'));
-    return Files.writeString(dir.resolve("kafka.properties"), content);
+    return EmbeddedKafkaBroker.writeSaslClientProperties(dir.resolve("kafka.properties"), USER, password);
   }
 
   @Test

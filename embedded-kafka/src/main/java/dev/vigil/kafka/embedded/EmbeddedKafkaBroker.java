@@ -2,6 +2,8 @@ package dev.vigil.kafka.embedded;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -203,6 +205,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static Map<String, String> saslClientProperties(String user, String password) {
     return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
         "sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
+  }
+
+  /** {@link #saslClientProperties} as an operator's Kafka properties file at {@code file} (escaped as Java properties). */
+  public static Path writeSaslClientProperties(Path file, String user, String password) throws IOException {
+    Properties properties = new Properties();
+    properties.putAll(saslClientProperties(user, password));
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      properties.store(out, null);
+    }
+    return file;
   }
 
   /** Admin and read helpers bound to this broker. */
