@@ -5,11 +5,13 @@ import dev.vigil.core.rules.FilterRules;
 import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.platform.ops.ForegroundJob;
 import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.options.KafkaPipelineOptions;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.HoldUntilCheckpoint;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.v1.DeadLetter;
@@ -39,7 +41,8 @@ public final class FilterPipeline {
   private FilterPipeline() {}
 
   /** Parses and validates flags; throws IllegalArgumentException with a one-line message. */
-  public static FilterPipelineOptions parseOptions(String[] args) {
+  public static FilterPipelineOptions parseOptions(String[] flags) {
+    String[] args = OptionsFile.expand(flags);
     PipelineOptionsFactory.register(FilterPipelineOptions.class);
     FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
     FilterPipelineOptions.validate(options);
@@ -51,9 +54,9 @@ public final class FilterPipeline {
     return options.getRulesFile().isEmpty() ? FilterRulesLoader.loadDefault() : FilterRulesLoader.load(Path.of(options.getRulesFile()));
   }
 
-  /** The production graph: Kafka in, Kafka out. */
   /** What the job's one-line status shows when it runs in the foreground (counters of {@link JobStatusLine}). */
-  public static final List<JobStatusLine.Figure> STATUS = List.of(JobStatusLine.Figure.of("read", ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ),
+  public static final List<JobStatusLine.Figure> STATUS = List.of(
+      JobStatusLine.Figure.of("read", ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ),
       JobStatusLine.Figure.of("partials", FilterMetrics.NAMESPACE, FilterMetrics.PARTIALS_EMITTED),
       JobStatusLine.Figure.of("dead letters", FilterMetrics.NAMESPACE, FilterMetrics.DEAD_LETTERS_PREFIX + "*"));
 
@@ -65,8 +68,10 @@ public final class FilterPipeline {
     return ForegroundJob.run(create(options), STATUS, options.getInputTopic());
   }
 
+  /** The production graph: Kafka in, Kafka out. */
   public static Pipeline create(FilterPipelineOptions options) {
     FilterRules rules = loadRules(options);
+    KafkaConnection kafka = KafkaConnection.of(options);
     Pipeline pipeline = Pipeline.create(options);
     PCollectionTuple raw = pipeline.apply("ReadRawActivity",
         RawActivitySource.kafka(options, options.getInputTopic(), ActivityEventTime::millisOrMinusOne));
@@ -75,11 +80,11 @@ public final class FilterPipeline {
         .apply("HoldPartialsUntilCheckpoint", HoldUntilCheckpoint.when(
             options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)))
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
-        .apply("WriteFilteredActivity", WriteKeyedRecords.to(options.getBootstrapServers(), options.getOutputTopic()));
+        .apply("WriteFilteredActivity", WriteKeyedRecords.to(kafka, options.getOutputTopic()));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));
     deadLetters.add(out.get(FilterActivity.DEAD_LETTERS));
     WriteDeadLetters.all(deadLetters)
-        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(options.getBootstrapServers(), options.getDeadLetterTopic()));
+        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(kafka, options.getDeadLetterTopic()));
     return pipeline;
   }
 

@@ -6,6 +6,7 @@ import dev.vigil.flink.cluster.FlinkRest;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.ActivityEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -43,7 +44,7 @@ class FilterJobStatusTest {
       try {
         produce(kafka.bootstrapServers(), ActivityFixtures.randomEvents(new Random(3), VALID, 20, System.currentTimeMillis() - 60_000, 30_000));
         FlinkRest rest = new FlinkRest("127.0.0.1:" + options.getFlinkRestPort());
-        JobStatusLine.LagSource lag = new JobStatusLine.LagSource(kafka.bootstrapServers(), new Properties(), "status-test", "raw");
+        JobStatusLine.LagSource lag = new JobStatusLine.LagSource(KafkaClientSettings.of(kafka.bootstrapServers()), "status-test", "raw");
         Map<String, Long> previous = new HashMap<>();
         String line = "";
         long deadline = System.nanoTime() + 120_000_000_000L;

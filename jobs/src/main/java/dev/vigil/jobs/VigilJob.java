@@ -3,6 +3,7 @@ package dev.vigil.jobs;
 import dev.vigil.core.console.CommandFailure;
 import dev.vigil.filter.FilterPipeline;
 import dev.vigil.model.ModelPipeline;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.replay.ArchivePipeline;
 import java.net.URISyntaxException;
@@ -15,7 +16,7 @@ import org.apache.beam.sdk.PipelineResult;
 /**
  * Entry point of the job jar:
  * <pre>
- *   java -jar vigil-jobs-*-all.jar filter|model|archive --flinkMaster=host:8081 [Beam flags]
+ *   java -jar vigil-jobs-*-all.jar filter|model|archive --flinkMaster=host:8081 [--optionsFile=PATH] [Beam flags]
  *   flink run vigil-jobs-*-all.jar filter [Beam flags]
  * </pre>
  * Against a cluster ({@code --flinkMaster=host:port}) the job is submitted detached and only this jar is
@@ -34,7 +35,8 @@ public final class VigilJob {
     }
     String job = args[0];
     try {
-      String[] flags = forCluster(Arrays.copyOfRange(args, 1, args.length), ownJar());
+      // The options file first: its flinkMaster decides how the job is submitted.
+      String[] flags = forCluster(OptionsFile.expand(Arrays.copyOfRange(args, 1, args.length)), ownJar());
       run(job, flags);
       String master = StreamingJobDefaults.valueOf(flags, "--flinkMaster");
       if (StreamingJobDefaults.isClusterMaster(master)) {

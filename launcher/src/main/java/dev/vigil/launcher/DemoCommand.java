@@ -12,6 +12,7 @@ import dev.vigil.model.ModelPipeline;
 import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.VigilTopics;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -97,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
       String where = runner.equals("FlinkRunner") ? "embedded Flink" : "the Direct runner";
       status("Filter and model pipelines submitted to %s (parallelism 2 each; windows %s)", where, windows);
 
-      ActivityProducer.Settings settings = new ActivityProducer.Settings(kafka.bootstrapServers(), VigilTopics.ACTIVITY_RAW,
+      ActivityProducer.Settings settings = new ActivityProducer.Settings(kafka.clientSettings(), VigilTopics.ACTIVITY_RAW,
           count, rate, members, abusiveFraction, 0.01, 0.005, 20261122L, seconds * 1000L * 2 / 3);
       // One population throughout: the warm-up is the same members' normal traffic, abusers not yet started.
       SyntheticActivityGenerator generator = ActivityProducer.generator(settings, Long.MAX_VALUE / 2);
@@ -163,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the pipelines wrote no score within " + timeoutSeconds + " s of warm-up traffic");
       }
-      valid += ActivityProducer.run(new ActivityProducer.Settings(bootstrapServers, VigilTopics.ACTIVITY_RAW, rate, rate,
+      valid += ActivityProducer.run(new ActivityProducer.Settings(KafkaClientSettings.of(bootstrapServers), VigilTopics.ACTIVITY_RAW, rate, rate,
           members, 0, 0, 0, 7_000 + second), generator, e -> ledger(e.getMemberId(), e.getTimestampMs())[0]++, n -> { }).valid();
       if (second % 5 == 4) {
         status("warming up: %d s of normal traffic, waiting for the first score", second + 1);

@@ -2,6 +2,8 @@ package dev.vigil.launcher;
 
 import dev.vigil.loadtest.traffic.ActivityProducer;
 import dev.vigil.schemas.VigilTopics;
+import dev.vigil.schemas.config.KafkaClientSettings;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +14,10 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrapServers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
   String bootstrapServers;
+
+  @Option(names = {"--kafka-properties-file", "--kafkaPropertiesFile"}, paramLabel = "FILE",
+      description = KafkaClientSettings.FILE_FLAG_DESCRIPTION)
+  Path kafkaPropertiesFile;
 
   @Option(names = "--topic", defaultValue = VigilTopics.ACTIVITY_RAW, description = "Target topic (default: ${DEFAULT-VALUE})")
   String topic;
@@ -42,7 +48,8 @@ final class ProduceCommand implements Callable<Integer> {
     if (abusiveFraction < 0 || abusiveFraction > 1) {
       throw new IllegalArgumentException("--abusive-fraction must be in [0, 1], got " + abusiveFraction);
     }
-    ActivityProducer.Settings settings = new ActivityProducer.Settings(bootstrapServers, topic, count, rate, members,
+    KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(kafkaPropertiesFile).withBootstrapServers(bootstrapServers);
+    ActivityProducer.Settings settings = new ActivityProducer.Settings(kafka, topic, count, rate, members,
         abusiveFraction, malformedFraction, 0.0, seed);
     long started = System.nanoTime();
     ActivityProducer.Summary summary = ActivityProducer.run(settings, sent -> {
@@ -51,7 +58,7 @@ final class ProduceCommand implements Callable<Integer> {
     });
     if (summary.acknowledged() < summary.total()) {
       System.err.printf("vigil produce: only %,d of %,d records were acknowledged by Kafka at %s%n", summary.acknowledged(), summary.total(),
-          bootstrapServers);
+          kafka.bootstrapServers());
       return 1;
     }
     System.out.printf("Sent %,d records to %s in %.1f s (all acknowledged): %,d valid, %,d malformed.%n",

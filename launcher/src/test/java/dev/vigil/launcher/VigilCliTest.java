@@ -2,40 +2,20 @@ package dev.vigil.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class VigilCliTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
-
-  @BeforeEach
-  void capture() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.stdout();
   }
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.stderr();
   }
 
   @Test
@@ -142,19 +122,19 @@ class VigilCliTest {
     assertThat(VigilCli.execute("replay", "label", "--from", "yesterday", "--to", "2026-12-01T00:00:00Z", "--out", dir.resolve("o").toString(),
         "--archive", dir.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil replay label: --from 'yesterday' is not an ISO-8601 instant (e.g. 2026-11-30T14:00:00Z)");
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("replay", "label", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T01:00:00Z", "--out",
         dir.resolve("o").toString(), "--archive", dir.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil replay label: no archived records in [2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z) under " + dir);
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("replay", "publish", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T01:00:00Z", "--speed", "fast",
         "--archive", dir.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil replay publish: --speed must be a positive multiple like 10x, or max; got 'fast'");
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("replay", "backfill", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-01T00:00:00Z", "--store",
         "abuse-scores", "--archive", dir.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil replay backfill: --to 2026-12-01T00:00:00Z must be after --from 2026-12-01T00:00:00Z");
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("train", "--out", dir.resolve("b").toString(), "--archive", dir.toString())).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil train: --archive needs --from, --to and at least one --labels file");
   }
@@ -166,24 +146,25 @@ class VigilCliTest {
           .isEqualTo(2);
       assertThat(stderr().strip()).startsWith("vigil kafka: --port " + taken.getLocalPort() + " is in use").doesNotContain("\n");
     }
-    err.reset();
+    console.resetStderr();
     long t0 = System.nanoTime();
     assertThat(VigilCli.execute("produce", "--bootstrapServers=localhost:1", "--count", "2")).isEqualTo(2);
     assertThat(stderr().strip()).startsWith("vigil produce: no Kafka broker answered at localhost:1 within 5 s").doesNotContain("\n");
     assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until the failure is reported").isLessThan(30);
-    err.reset();
+    console.resetStderr();
     t0 = System.nanoTime();
     assertThat(VigilCli.execute("filter", "--bootstrapServers=localhost:1", "--awaitDependenciesSeconds=2")).isEqualTo(1);
-    assertThat(stderr().strip()).startsWith("vigil filter: Kafka at localhost:1 did not answer within 2 s: ").doesNotContain("\n");
+    assertThat(stderr().strip()).startsWith("vigil filter: Kafka at localhost:1 did not answer within 2 s: ").doesNotContain("
+");
     assertThat(stdout()).contains("waiting for Kafka at localhost:1: ");
     assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until the failure is reported").isLessThan(30);
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("train", "--out", "/proc/vigil-bundle")).isEqualTo(2);
     assertThat(stderr().strip()).startsWith("vigil train: --out /proc/vigil-bundle cannot be created").doesNotContain("\n");
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("model", "--modelDir=" + dir)).isEqualTo(2);
     assertThat(stderr().strip()).isEqualTo("vigil model: --modelDir " + dir + " holds no model bundle (no manifest.json in it or in a sub-directory)");
-    err.reset();
+    console.resetStderr();
     assertThat(VigilCli.execute("store", "serve", "--data-dir", "/proc/vigil-store")).isEqualTo(2);
     assertThat(stderr().strip()).startsWith("vigil store serve: --data-dir /proc/vigil-store cannot be created").doesNotContain("\n");
   }

@@ -1,5 +1,6 @@
 package dev.vigil.model;
 
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.AbuseScore;
@@ -40,11 +41,12 @@ public final class FanOutScores extends PTransform<PCollection<AbuseScore>, PDon
               .into(TypeDescriptors.kvs(TypeDescriptor.of(byte[].class), TypeDescriptor.of(byte[].class)))
               .via((AbuseScore s) -> KV.of(Long.toString(s.getMemberId()).getBytes(StandardCharsets.UTF_8), s.toByteArray())))
           .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()));
+      KafkaConnection kafka = KafkaConnection.of(options);
       if (options.getWriteScores()) {
-        keyed.apply("WriteScoresTopic", WriteKeyedRecords.to(options.getBootstrapServers(), options.getScoresTopic()));
+        keyed.apply("WriteScoresTopic", WriteKeyedRecords.to(kafka, options.getScoresTopic()));
       }
       if (options.getWriteStore()) {
-        keyed.apply("WriteStoreRealTimeTopic", WriteKeyedRecords.to(options.getBootstrapServers(), options.getStoreTopic()));
+        keyed.apply("WriteStoreRealTimeTopic", WriteKeyedRecords.to(kafka, options.getStoreTopic()));
       }
     }
     if (!options.getOfflineOutput().isEmpty()) {

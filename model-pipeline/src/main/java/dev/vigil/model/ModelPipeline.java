@@ -2,8 +2,10 @@ package dev.vigil.model;
 
 import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.ops.ForegroundJob;
 import dev.vigil.platform.ops.JobStatusLine;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
@@ -23,7 +25,8 @@ public final class ModelPipeline {
   private ModelPipeline() {}
 
   /** Parses and validates flags; throws IllegalArgumentException with a one-line message. */
-  public static ModelPipelineOptions parseOptions(String[] args) {
+  public static ModelPipelineOptions parseOptions(String[] flags) {
+    String[] args = OptionsFile.expand(flags);
     PipelineOptionsFactory.register(ModelPipelineOptions.class);
     ModelPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ModelPipelineOptions.class);
     ModelPipelineOptions.validate(options);
@@ -40,9 +43,9 @@ public final class ModelPipeline {
     }
   }
 
-  /** The production graph: Kafka in, Kafka (and files) out. */
   /** What the job's one-line status shows when it runs in the foreground (counters of {@link JobStatusLine}). */
-  public static final List<JobStatusLine.Figure> STATUS = List.of(JobStatusLine.Figure.of("partials", ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ),
+  public static final List<JobStatusLine.Figure> STATUS = List.of(
+      JobStatusLine.Figure.of("partials", ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ),
       JobStatusLine.Figure.of("verdicts", ModelMetrics.NAMESPACE, ModelMetrics.SCORES_EMITTED),
       JobStatusLine.Figure.of("flagged", ModelMetrics.NAMESPACE, ModelMetrics.FLAGGED));
 
@@ -54,6 +57,7 @@ public final class ModelPipeline {
     return ForegroundJob.run(create(options), STATUS, options.getFilteredTopic());
   }
 
+  /** The production graph: Kafka in, Kafka (and files) out. */
   public static Pipeline create(ModelPipelineOptions options) {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",
@@ -62,7 +66,7 @@ public final class ModelPipeline {
     PCollectionTuple scored = parsed.get(ParsePartials.PARTIALS).apply("ScoreMemberActivity", ScoreMemberActivity.from(options));
     scored.get(ScoreMemberActivity.SCORES).apply("FanOutScores", new FanOutScores(options));
     WriteDeadLetters.all(List.of(parsed.get(ParsePartials.DEAD_LETTERS), scored.get(ScoreMemberActivity.DEAD_LETTERS)))
-        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(options.getBootstrapServers(), options.getDeadLetterTopic()));
+        .apply("WriteDeadLetters", WriteDeadLetters.toTopic(KafkaConnection.of(options), options.getDeadLetterTopic()));
     return pipeline;
   }
 

@@ -6,6 +6,7 @@ import dev.vigil.platform.io.RawActivitySource;
 import dev.vigil.platform.kafka.ReadRawRecords;
 import dev.vigil.platform.ops.ForegroundJob;
 import dev.vigil.platform.ops.JobStatusLine;
+import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.joda.time.Duration;
 public final class ArchivePipeline {
   private ArchivePipeline() {}
 
-  public static ArchivePipelineOptions parseOptions(String[] args) {
+  public static ArchivePipelineOptions parseOptions(String[] flags) {
+    String[] args = OptionsFile.expand(flags);
     PipelineOptionsFactory.register(ArchivePipelineOptions.class);
     ArchivePipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ArchivePipelineOptions.class);
     if (!StreamingJobDefaults.given(args, "--consumerGroup")) {
@@ -36,7 +38,8 @@ public final class ArchivePipeline {
   }
 
   /** What the job's one-line status shows when it runs in the foreground (counters of {@link JobStatusLine}). */
-  public static final List<JobStatusLine.Figure> STATUS = List.of(JobStatusLine.Figure.of("read", ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ));
+  public static final List<JobStatusLine.Figure> STATUS = List.of(
+      JobStatusLine.Figure.of("read", ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ));
 
   /**
    * Waits for Kafka (and a cluster master), then runs the job: until it ends on the embedded cluster, with its

@@ -1,8 +1,9 @@
 package dev.vigil.replay;
 
 import dev.vigil.core.console.ProgressLine;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.time.Instant;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,13 +51,13 @@ public final class ReplayPublish {
 
   public record Result(long published, long malformedFiles, long failed) {}
 
-  public static Result run(ArchiveSelection selection, String bootstrapServers, String topic, Speed speed) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+  /** Publishes to {@code topic} on the brokers of {@code kafka}, with its operator settings (security). */
+  public static Result run(ArchiveSelection selection, KafkaClientSettings kafka, String topic, Speed speed) {
+    Map<String, Object> p = kafka.clientConfig(Map.of(
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.LINGER_MS_CONFIG, "5",
+        ProducerConfig.BATCH_SIZE_CONFIG, "262144",
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"));
     AtomicLong acknowledged = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();

@@ -53,7 +53,7 @@ class ReplayPublishTest {
       kafka.topics().create(List.of("replayed"), 1);
       ArchiveSelection selection = ArchiveSelection.of(archive, new ReplayPeriod(first, first + span));
       long t0 = System.nanoTime();
-      ReplayPublish.Result result = ReplayPublish.run(selection, kafka.bootstrapServers(), "replayed", ReplayPublish.Speed.parse("600x"));
+      ReplayPublish.Result result = ReplayPublish.run(selection, kafka.clientSettings(), "replayed", ReplayPublish.Speed.parse("600x"));
       long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
       assertThat(result.published()).isEqualTo(400);
       assertThat(result.failed()).isZero();

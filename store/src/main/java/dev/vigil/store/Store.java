@@ -1,5 +1,6 @@
 package dev.vigil.store;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.store.client.PushRequest;
 import dev.vigil.store.client.PushStatus;
 import dev.vigil.store.client.VersionInfo;
@@ -42,7 +43,7 @@ public final class Store implements AutoCloseable {
 
   private final StoreConfig config;
   private final Path dir;
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafka;
   private final Cache blockCache;
   private final PushInputs pushInputs;
   private final VersionHistoryFile historyFile;
@@ -53,11 +54,11 @@ public final class Store implements AutoCloseable {
   private volatile StoreVersion serving;
   private volatile PushProgress runningPush;
 
-  private Store(StoreConfig config, Path dir, String bootstrapServers, Cache blockCache, DeadLetterSink deadLetters,
+  private Store(StoreConfig config, Path dir, KafkaClientSettings kafka, Cache blockCache, DeadLetterSink deadLetters,
       PushInputs pushInputs) {
     this.config = config;
     this.dir = dir;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.blockCache = blockCache;
     this.pushInputs = pushInputs;
     this.historyFile = new VersionHistoryFile(dir);
@@ -73,7 +74,7 @@ public final class Store implements AutoCloseable {
     historyFile.write(loaded);
     this.serving = StoreVersion.open(versionDir(loaded.current()), loaded.current(), loaded.partitions(), blockCache);
     removeExpired();
-    this.ingestion = new RealTimeIngestion(config.name(), config.realTimeTopic(), bootstrapServers, serving, deadLetters, this::nowServing);
+    this.ingestion = new RealTimeIngestion(config.name(), config.realTimeTopic(), kafka, serving, deadLetters, this::nowServing);
     this.pushes = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "store-push-" + config.name());
       t.setDaemon(true);
@@ -86,9 +87,9 @@ public final class Store implements AutoCloseable {
    *
    * @param pushInputs where pushes may read their input from
    */
-  public static Store open(StoreConfig config, Path dataDir, String bootstrapServers, Cache blockCache, DeadLetterSink deadLetters,
+  public static Store open(StoreConfig config, Path dataDir, KafkaClientSettings kafka, Cache blockCache, DeadLetterSink deadLetters,
       PushInputs pushInputs) {
-    Store store = new Store(config, dataDir.resolve(config.name()), bootstrapServers, blockCache, deadLetters, pushInputs);
+    Store store = new Store(config, dataDir.resolve(config.name()), kafka, blockCache, deadLetters, pushInputs);
     store.ingestion.start();
     LOG.info("store {}: version {} serves; {} partitions; real-time topic {}", config.name(), store.serving.number(),
         store.history.partitions(), config.realTimeTopic());
@@ -184,7 +185,7 @@ public final class Store implements AutoCloseable {
       LOG.info("store {}: v{} built from {} files: {} members in {} ms", config.name(), number, files.size(), rows,
           (System.nanoTime() - started) / 1_000_000);
       progress.phase(PushProgress.Phase.REWINDING);
-      BatchPush.rewind(bootstrapServers, config.realTimeTopic(), cutoffMs - config.rewind().toMillis(), version, progress);
+      BatchPush.rewind(kafka, config.realTimeTopic(), cutoffMs - config.rewind().toMillis(), version, progress);
       progress.phase(PushProgress.Phase.SWAPPING);
       ingestion.switchTo(version).get();
       progress.phase(PushProgress.Phase.ONLINE);

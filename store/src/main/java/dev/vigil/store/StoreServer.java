@@ -1,6 +1,7 @@
 package dev.vigil.store;
 
 import dev.vigil.schemas.VigilTopics;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.store.http.AdminAccess;
 import dev.vigil.store.http.StoreHttpServer;
 import dev.vigil.store.ingest.DeadLetterSink;
@@ -33,7 +34,7 @@ public final class StoreServer implements AutoCloseable {
    * @param admin who may call the admin endpoints
    * @param pushInputs where pushes may read their input from
    */
-  public record Settings(Path dataDir, String bootstrapServers, List<String> stores, int partitions, int keepVersions,
+  public record Settings(Path dataDir, KafkaClientSettings kafka, List<String> stores, int partitions, int keepVersions,
       Duration rewind, String deadLetterTopic, long blockCacheBytes, StoreHttpServer.Options http, AdminAccess admin,
       PushInputs pushInputs) {
 
@@ -43,11 +44,16 @@ public final class StoreServer implements AutoCloseable {
      * {@code vigil store serve} starts from stricter settings (a token, push directories).
      */
     public static Settings defaults(Path dataDir) {
-      return new Settings(dataDir, "localhost:9092", List.of("abuse-scores"), 8, 3, Duration.ofHours(1), VigilTopics.DEAD_LETTER,
+      return new Settings(dataDir, KafkaClientSettings.of("localhost:9092"), List.of("abuse-scores"), 8, 3, Duration.ofHours(1), VigilTopics.DEAD_LETTER,
           256L << 20, StoreHttpServer.Options.defaults(), AdminAccess.open(), PushInputs.anywhere());
     }
 
+    /** Other brokers, the same operator settings. */
     public Settings withBootstrapServers(String value) {
+      return withKafka(kafka.withBootstrapServers(value));
+    }
+
+    public Settings withKafka(KafkaClientSettings value) {
       return new Settings(dataDir, value, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http, admin,
           pushInputs);
     }
@@ -57,27 +63,27 @@ public final class StoreServer implements AutoCloseable {
     }
 
     public Settings withRewind(Duration value) {
-      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, value, deadLetterTopic, blockCacheBytes, http,
+      return new Settings(dataDir, kafka, stores, partitions, keepVersions, value, deadLetterTopic, blockCacheBytes, http,
           admin, pushInputs);
     }
 
     public Settings withPartitions(int value) {
-      return new Settings(dataDir, bootstrapServers, stores, value, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
+      return new Settings(dataDir, kafka, stores, value, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
           admin, pushInputs);
     }
 
     public Settings withHttp(StoreHttpServer.Options value) {
-      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, value,
+      return new Settings(dataDir, kafka, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, value,
           admin, pushInputs);
     }
 
     public Settings withAdmin(AdminAccess value) {
-      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
+      return new Settings(dataDir, kafka, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
           value, pushInputs);
     }
 
     public Settings withPushInputs(PushInputs value) {
-      return new Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
+      return new Settings(dataDir, kafka, stores, partitions, keepVersions, rewind, deadLetterTopic, blockCacheBytes, http,
           admin, value);
     }
   }
@@ -96,13 +102,13 @@ public final class StoreServer implements AutoCloseable {
 
   public static StoreServer start(Settings settings) {
     Cache cache = new LRUCache(settings.blockCacheBytes());
-    DeadLetterSink deadLetters = DeadLetterSink.kafka(settings.bootstrapServers(), settings.deadLetterTopic(), "store/ingest");
+    DeadLetterSink deadLetters = DeadLetterSink.kafka(settings.kafka(), settings.deadLetterTopic(), "store/ingest");
     Map<String, Store> stores = new LinkedHashMap<>();
     try {
       for (String name : settings.stores()) {
         StoreConfig config = new StoreConfig(name, StoreConfig.realTimeTopicOf(name), settings.partitions(),
             settings.keepVersions(), settings.rewind());
-        stores.put(name, Store.open(config, settings.dataDir(), settings.bootstrapServers(), cache, deadLetters,
+        stores.put(name, Store.open(config, settings.dataDir(), settings.kafka(), cache, deadLetters,
             settings.pushInputs()));
       }
       return new StoreServer(stores, StoreHttpServer.start(stores, settings.http(), settings.admin()), cache, deadLetters);

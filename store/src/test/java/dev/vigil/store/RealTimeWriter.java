@@ -1,12 +1,12 @@
 package dev.vigil.store;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.Action;
 import dev.vigil.schemas.v1.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,12 +25,13 @@ final class RealTimeWriter implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
   RealTimeWriter(String bootstrapServers, String topic) {
+    this(KafkaClientSettings.of(bootstrapServers), topic);
+  }
+
+  RealTimeWriter(KafkaClientSettings kafka, String topic) {
     this.topic = topic;
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5")),
+        new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   static AbuseScore score(long memberId, double score, String modelVersion) {

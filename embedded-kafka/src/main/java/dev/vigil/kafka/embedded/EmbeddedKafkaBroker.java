@@ -1,14 +1,21 @@
 package dev.vigil.kafka.embedded;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -30,14 +37,24 @@ import org.slf4j.LoggerFactory;
  *   String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * With {@link Builder#saslPlainUser} the client listener is {@code SASL_PLAINTEXT} and takes only those users
+ * (mechanism PLAIN); the broker's own connections on it authenticate as a user of its own, whose credentials
+ * {@link #clientSettings()} and {@link #topics()} use. The controller listener stays PLAINTEXT.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final String BROKER_USER = "broker";
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_]+");
+  private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
   private final int port;
   private final Path dataDir;
   private final boolean deleteDataOnClose;
   private final int defaultPartitions;
+  /** SASL/PLAIN users by name; empty: a PLAINTEXT listener. */
+  private final Map<String, String> saslUsers;
+  private final String brokerPassword = UUID.randomUUID().toString();
   private KafkaRaftServer server;
   private int boundPort;
   private Path actualDataDir;
@@ -47,6 +64,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.dataDir = b.dataDir;
     this.deleteDataOnClose = b.dataDir == null;
     this.defaultPartitions = b.defaultPartitions;
+    this.saslUsers = Map.copyOf(b.saslUsers);
   }
 
   public static Builder builder() {
@@ -57,6 +75,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private Path dataDir;
     private int defaultPartitions = 1;
+    private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
     /** Client port; 0 (the default) picks a free one. */
     public Builder port(int port) {
@@ -82,6 +101,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return this;
     }
 
+    /** A user the SASL_PLAINTEXT listener accepts (mechanism PLAIN); the first one turns SASL on. */
+    public Builder saslPlainUser(String name, String password) {
+      if (!USER_NAME.matcher(name).matches() || BROKER_USER.equals(name)) {
+        throw new IllegalArgumentException("SASL user name must be letters, digits and _ (and not '" + BROKER_USER + "'), got '"
+            + name + "'");
+      }
+      saslUsers.put(name, password);
+      return this;
+    }
+
     public EmbeddedKafkaBroker build() {
       return new EmbeddedKafkaBroker(this);
     }
@@ -102,11 +131,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
       props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-      props.put("listeners", "PLAINTEXT://localhost:" + boundPort + ",CONTROLLER://localhost:" + controllerPort);
-      props.put("advertised.listeners", "PLAINTEXT://localhost:" + boundPort);
+      String listener = sasl() ? "SASL_PLAINTEXT" : "PLAINTEXT";
+      props.put("listeners", listener + "://localhost:" + boundPort + ",CONTROLLER://localhost:" + controllerPort);
+      props.put("advertised.listeners", listener + "://localhost:" + boundPort);
       props.put("controller.listener.names", "CONTROLLER");
-      props.put("inter.broker.listener.name", "PLAINTEXT");
-      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      props.put("inter.broker.listener.name", listener);
+      props.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+      if (sasl()) {
+        props.put("sasl.enabled.mechanisms", "PLAIN");
+        props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", serverJaasConfig());
+      }
       props.put("log.dirs", logDir.toString());
       props.put("num.partitions", Integer.toString(defaultPartitions));
       props.put("offsets.topic.replication.factor", "1");
@@ -126,7 +161,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       server = raft;
       actualDataDir = dir;
       topics().awaitReady();
-      LOG.info("Kafka broker ready at {} (data in {})", bootstrapServers(), dir);
+      LOG.info("Kafka broker ready at {} ({}; data in {})", bootstrapServers(), listener, dir);
       return this;
     } catch (Exception e) {
       throw new IllegalStateException("embedded Kafka broker failed to start on port " + boundPort + ": " + e.getMessage(), e);
@@ -158,9 +193,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return defaultPartitions;
   }
 
+  /** How a client reaches this broker: its bootstrap servers and, with SASL, the broker's own user's credentials. */
+  public KafkaClientSettings clientSettings() {
+    return KafkaClientSettings.of(bootstrapServers(), sasl() ? saslClientProperties(BROKER_USER, brokerPassword) : Map.of());
+  }
+
+  /**
+   * The client settings that authenticate as {@code user} with {@code password} (a wrong one, to test a refusal):
+   * what an operator's Kafka properties file would hold for this broker.
+   */
+  public static Map<String, String> saslClientProperties(String user, String password) {
+    return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
+  }
+
+  /** {@link #saslClientProperties} as an operator's Kafka properties file at {@code file} (escaped as Java properties). */
+  public static Path writeSaslClientProperties(Path file, String user, String password) throws IOException {
+    Properties properties = new Properties();
+    properties.putAll(saslClientProperties(user, password));
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      properties.store(out, null);
+    }
+    return file;
+  }
+
   /** Admin and read helpers bound to this broker. */
   public KafkaTopics topics() {
-    return new KafkaTopics(bootstrapServers());
+    return new KafkaTopics(clientSettings());
+  }
+
+  private boolean sasl() {
+    return !saslUsers.isEmpty();
+  }
+
+  /** The SASL_PLAINTEXT listener's JAAS entry: the broker's own login, then every user it accepts. */
+  private String serverJaasConfig() {
+    StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required username=\"").append(BROKER_USER)
+        .append("\" password=\"").append(brokerPassword).append("\" user_").append(BROKER_USER).append("=\"").append(brokerPassword)
+        .append('"');
+    saslUsers.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
+    return jaas.append(';').toString();
   }
 
   @Override

@@ -1,12 +1,12 @@
 package dev.vigil.kafka.embedded;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -24,17 +24,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Topic administration and whole-topic reads against any broker: used by tests, the CLI and the demo. */
 public final class KafkaTopics {
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafka;
 
   public KafkaTopics(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+    this(KafkaClientSettings.of(bootstrapServers));
+  }
+
+  public KafkaTopics(KafkaClientSettings kafka) {
+    this.kafka = kafka;
   }
 
   private Admin admin() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-    return Admin.create(p);
+    return Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")));
   }
 
   /** Waits until the broker answers metadata requests. */
@@ -148,12 +149,8 @@ public final class KafkaTopics {
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return new KafkaConsumer<>(p);
+    return new KafkaConsumer<>(kafka.clientConfig(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {

@@ -1,8 +1,9 @@
 package dev.vigil.loadtest.traffic;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.ActivityEvent;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,14 +27,14 @@ public final class ActivityProducer {
   }
 
   /**
-   * {@code abuseOnsetSpreadMs} > 0 staggers abusers' start times over that span from the start of the run
+   * {@code kafka}: the brokers and the operator's client settings (security). {@code abuseOnsetSpreadMs} > 0 staggers abusers' start times over that span from the start of the run
    * (see {@link SyntheticActivityGenerator#staggerAbuseOnsets}); 0 = every abuser active from the start.
    */
-  public record Settings(String bootstrapServers, String topic, long count, int ratePerSecond, int members,
+  public record Settings(KafkaClientSettings kafka, String topic, long count, int ratePerSecond, int members,
       double abusiveFraction, double malformedFraction, double healthCheckFraction, long seed, long abuseOnsetSpreadMs) {
-    public Settings(String bootstrapServers, String topic, long count, int ratePerSecond, int members,
+    public Settings(KafkaClientSettings kafka, String topic, long count, int ratePerSecond, int members,
         double abusiveFraction, double malformedFraction, double healthCheckFraction, long seed) {
-      this(bootstrapServers, topic, count, ratePerSecond, members, abusiveFraction, malformedFraction, healthCheckFraction,
+      this(kafka, topic, count, ratePerSecond, members, abusiveFraction, malformedFraction, healthCheckFraction,
           seed, 0);
     }
 
@@ -66,15 +67,14 @@ public final class ActivityProducer {
   public static Summary run(Settings s, SyntheticActivityGenerator generator, Consumer<ActivityEvent> sent,
       LongConsumer progress) {
     java.util.SplittableRandom mix = new java.util.SplittableRandom(s.seed() ^ 0x5eed);
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    // A broker that is not there is reported in seconds, not after the client's default minute of retries.
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    Map<String, Object> props = s.kafka().clientConfig(Map.of(
+        ProducerConfig.LINGER_MS_CONFIG, "5",
+        ProducerConfig.BATCH_SIZE_CONFIG, "131072",
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        // A broker that is not there is reported in seconds, not after the client's default minute of retries.
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000",
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000",
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"));
     java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
     long valid = 0;
@@ -119,13 +119,13 @@ public final class ActivityProducer {
             }
           });
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-          throw new IllegalArgumentException("no Kafka broker answered at " + s.bootstrapServers() + " within 5 s (" + e.getMessage() + ")");
+          throw new IllegalArgumentException("no Kafka broker answered at " + s.kafka().bootstrapServers() + " within 5 s (" + e.getMessage() + ")");
         }
         if (firstFailure.get() != null && acknowledged.get() == 0) {
           Exception failure = firstFailure.get();
           throw new IllegalArgumentException(failure instanceof org.apache.kafka.common.errors.TimeoutException
-              ? "no Kafka broker answered at " + s.bootstrapServers() + " within 5 s (" + failure.getMessage() + ")"
-              : "Kafka at " + s.bootstrapServers() + " refused the first records: " + failure.getMessage());
+              ? "no Kafka broker answered at " + s.kafka().bootstrapServers() + " within 5 s (" + failure.getMessage() + ")"
+              : "Kafka at " + s.kafka().bootstrapServers() + " refused the first records: " + failure.getMessage());
         }
         long t = System.nanoTime();
         if (t - lastReport >= 1_000_000_000L) {

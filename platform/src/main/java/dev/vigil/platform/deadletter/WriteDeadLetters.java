@@ -1,5 +1,6 @@
 package dev.vigil.platform.deadletter;
 
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.schemas.JsonLines;
 import dev.vigil.schemas.v1.DeadLetter;
@@ -22,18 +23,18 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * (a batch replay, which must not mix its rejects into the live topic).
  */
 public final class WriteDeadLetters extends PTransform<PCollectionList<DeadLetter>, PDone> {
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final String topic;
   private final String filePrefix;
 
-  private WriteDeadLetters(String bootstrapServers, String topic, String filePrefix) {
-    this.bootstrapServers = bootstrapServers;
+  private WriteDeadLetters(KafkaConnection kafka, String topic, String filePrefix) {
+    this.kafka = kafka;
     this.topic = topic;
     this.filePrefix = filePrefix;
   }
 
-  public static WriteDeadLetters toTopic(String bootstrapServers, String topic) {
-    return new WriteDeadLetters(bootstrapServers, topic, null);
+  public static WriteDeadLetters toTopic(KafkaConnection kafka, String topic) {
+    return new WriteDeadLetters(kafka, topic, null);
   }
 
   /** {@code PREFIX-SSSSS-of-NNNNN.jsonl}, one {@code DeadLetter} per line ({@link JsonLines}). */
@@ -63,6 +64,6 @@ public final class WriteDeadLetters extends PTransform<PCollectionList<DeadLette
     }
     return letters
         .apply("KeyDeadLetters", DeadLetters.toKeyedBytes())
-        .apply("WriteDeadLetterTopic", WriteKeyedRecords.to(bootstrapServers, topic));
+        .apply("WriteDeadLetterTopic", WriteKeyedRecords.to(kafka, topic));
   }
 }

@@ -54,9 +54,11 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
     EventTimeBounds bounds = KafkaPipelineOptions.eventTimeBounds(options);
     SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime =
         r -> new Instant(stampMs(valueTime.apply(r.getKV().getValue()), r.getTimestamp(), System.currentTimeMillis(), bounds));
+    KafkaConnection kafka = KafkaConnection.of(options);
     return input
         .apply("ReadKafka", KafkaIO.<byte[], byte[]>read()
-            .withBootstrapServers(options.getBootstrapServers())
+            .withBootstrapServers(kafka.bootstrapServers())
+            .withConsumerFactoryFn(kafka.consumerFactory())
             .withTopics(topics)
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)

@@ -1,8 +1,8 @@
 package dev.vigil.platform.ops;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,14 +22,10 @@ public record ConsumerGroupLag(String group, String topic, Map<Integer, Long> pe
     return perPartition.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Reads it through an admin client with these client settings (security settings among them); fails on timeout. */
-  public static ConsumerGroupLag read(String bootstrapServers, Properties clientSettings, String group, String topic) throws Exception {
-    Properties p = new Properties();
-    p.putAll(clientSettings);
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    try (Admin admin = Admin.create(p)) {
+  /** Reads it through an admin client with the operator's settings {@code kafka} (brokers, security); fails on timeout. */
+  public static ConsumerGroupLag read(KafkaClientSettings kafka, String group, String topic) throws Exception {
+    try (Admin admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000)))) {
       int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();
       Map<TopicPartition, OffsetSpec> latest = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
       for (int i = 0; i < partitions; i++) {

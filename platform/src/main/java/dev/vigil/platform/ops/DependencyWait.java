@@ -2,12 +2,13 @@ package dev.vigil.platform.ops;
 
 import dev.vigil.core.console.CommandFailure;
 import dev.vigil.core.console.ProgressLine;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,14 +57,10 @@ public final class DependencyWait {
     }
   }
 
-  /** Whether a Kafka broker at {@code bootstrapServers} answers a metadata request, with these client settings. */
-  public static Optional<String> probeKafka(String bootstrapServers, Properties clientSettings) {
-    Properties p = new Properties();
-    p.putAll(clientSettings);
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
-    try (Admin admin = Admin.create(p)) {
+  /** Whether the brokers of {@code kafka} answer a metadata request, with the operator's settings (security among them). */
+  public static Optional<String> probeKafka(KafkaClientSettings kafka) {
+    try (Admin admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis())))) {
       int nodes = admin.describeCluster().nodes().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).size();
       return nodes > 0 ? Optional.empty() : Optional.of("no broker in the cluster's metadata");
     } catch (TimeoutException e) {

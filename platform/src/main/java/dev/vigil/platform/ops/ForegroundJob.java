@@ -1,10 +1,11 @@
 package dev.vigil.platform.ops;
 
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.platform.runner.StreamingJobDefaults;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -21,8 +22,8 @@ public final class ForegroundJob {
   /** Waits for the Kafka brokers and, for a cluster {@code --flinkMaster}, the Flink master's REST endpoint. */
   public static void awaitDependencies(KafkaPipelineOptions options) {
     Duration timeout = Duration.ofSeconds(options.getAwaitDependenciesSeconds());
-    DependencyWait.await("Kafka at " + options.getBootstrapServers(),
-        () -> DependencyWait.probeKafka(options.getBootstrapServers(), new Properties()), timeout);
+    KafkaClientSettings kafka = KafkaConnection.of(options).settingsHere();
+    DependencyWait.await("Kafka at " + options.getBootstrapServers(), () -> DependencyWait.probeKafka(kafka), timeout);
     String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
     if (FlinkRunner.class.equals(options.getRunner()) && StreamingJobDefaults.isClusterMaster(master)) {
       DependencyWait.await("the Flink master at " + master, () -> DependencyWait.probeTcp(master), timeout);
@@ -43,7 +44,7 @@ public final class ForegroundJob {
       System.out.printf("%s: Flink web UI at http://%s%n", options.getJobName(), rest);
       if (options.getStatusIntervalSeconds() > 0) {
         status = JobStatusLine.start(options.getJobName(), rest, Duration.ofSeconds(options.getStatusIntervalSeconds()), figures,
-            new JobStatusLine.LagSource(options.getBootstrapServers(), new Properties(), options.getConsumerGroup(), inputTopic));
+            new JobStatusLine.LagSource(KafkaConnection.of(options).settingsHere(), options.getConsumerGroup(), inputTopic));
       }
     }
     try {

@@ -2,13 +2,13 @@ package dev.vigil.platform.ops;
 
 import dev.vigil.core.console.ProgressLine;
 import dev.vigil.flink.cluster.FlinkRest;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +44,8 @@ public final class JobStatusLine implements AutoCloseable {
     }
   }
 
-  /** Where the job's input lag is read: brokers, client settings, group and topic. */
-  public record LagSource(String bootstrapServers, Properties clientSettings, String group, String topic) {}
+  /** Where the job's input lag is read: the operator's Kafka settings (brokers, security), group and topic. */
+  public record LagSource(KafkaClientSettings kafka, String group, String topic) {}
 
   private final Thread thread;
 
@@ -101,9 +101,9 @@ public final class JobStatusLine implements AutoCloseable {
         .orElse("no checkpoint yet"));
     if (lag != null) {
       try {
-        parts.add(String.format("lag %,d", ConsumerGroupLag.read(lag.bootstrapServers(), lag.clientSettings(), lag.group(), lag.topic()).total()));
+        parts.add(String.format("lag %,d", ConsumerGroupLag.read(lag.kafka(), lag.group(), lag.topic()).total()));
       } catch (Exception e) {
-        parts.add("lag unknown: Kafka at " + lag.bootstrapServers() + " did not answer");
+        parts.add("lag unknown: Kafka at " + lag.kafka().bootstrapServers() + " did not answer");
       }
     }
     return String.join(" | ", parts);

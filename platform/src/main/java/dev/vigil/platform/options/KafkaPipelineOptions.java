@@ -1,6 +1,7 @@
 package dev.vigil.platform.options;
 
 import dev.vigil.core.extract.EventTimeBounds;
+import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.schemas.VigilTopics;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -15,6 +16,20 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions,
   String getBootstrapServers();
 
   void setBootstrapServers(String value);
+
+  @Description("Java properties file of Kafka client settings (security.protocol, sasl.mechanism, sasl.jaas.config,"
+      + " ssl.truststore.location, ...) for every reader and writer; VIGIL_KAFKA_<NAME> environment variables override"
+      + " it. Only the path is part of the job: the file is read where clients are created (here and on every"
+      + " TaskManager), and its values are never logged")
+  String getKafkaPropertiesFile();
+
+  void setKafkaPropertiesFile(String value);
+
+  @Description("Java properties file of this job's options (bootstrapServers=..., windowSeconds=...); each entry is"
+      + " --key=value, and a flag on the command line wins over the file")
+  String getOptionsFile();
+
+  void setOptionsFile(String value);
 
   @Description("Topic that receives records the job cannot process, with the reason and original bytes")
   @Default.String(VigilTopics.DEAD_LETTER)
@@ -96,5 +111,6 @@ public interface KafkaPipelineOptions extends PipelineOptions, StreamingOptions,
     if (o.getIdlePartitionTimeoutMs() <= 0) {
       throw new IllegalArgumentException("--idlePartitionTimeoutMs must be > 0, got " + o.getIdlePartitionTimeoutMs());
     }
+    KafkaConnection.of(o).checkSettings();
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.console.CommandFailure;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +39,6 @@ class DependencyWaitTest {
     }
     assertThat(DependencyWait.probeTcp("127.0.0.1:" + closedPort)).get().asString().contains("ConnectException");
     assertThat(DependencyWait.probeTcp("no-port")).get().asString().contains("not host:port");
-    assertThat(DependencyWait.probeKafka("127.0.0.1:" + closedPort, new Properties())).isPresent();
+    assertThat(DependencyWait.probeKafka(KafkaClientSettings.of("127.0.0.1:" + closedPort))).isPresent();
   }
 }

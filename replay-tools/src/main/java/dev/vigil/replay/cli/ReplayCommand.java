@@ -5,6 +5,7 @@ import dev.vigil.replay.ArchiveSelection;
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.replay.ReplaySummary;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,12 +178,17 @@ public final class ReplayCommand implements Runnable {
     @Option(names = "--bootstrapServers", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
     String bootstrapServers;
 
+    @Option(names = {"--kafka-properties-file", "--kafkaPropertiesFile"}, paramLabel = "FILE",
+        description = KafkaClientSettings.FILE_FLAG_DESCRIPTION)
+    Path kafkaPropertiesFile;
+
     @Override
     public Integer call() throws Exception {
       var pace = dev.vigil.replay.ReplayPublish.Speed.parse(speed);
+      KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(kafkaPropertiesFile).withBootstrapServers(bootstrapServers);
       ArchiveSelection selection = period.selection();
       System.out.printf("Publishing %s (%,d archived records) to %s at %s speed%n", selection.period(), selection.records(), topic, pace);
-      var result = dev.vigil.replay.ReplayPublish.run(selection, bootstrapServers, topic, pace);
+      var result = dev.vigil.replay.ReplayPublish.run(selection, kafka, topic, pace);
       System.out.printf("Published %,d records (acknowledged)%s%s%n", result.published(),
           result.malformedFiles() > 0 ? "; skipped " + result.malformedFiles() + " malformed files (see the log)" : "",
           result.failed() > 0 ? "; " + result.failed() + " NOT acknowledged" : "");

@@ -1,6 +1,7 @@
 package dev.vigil.store.cli;
 
 import dev.vigil.schemas.VigilTopics;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.store.Store;
 import dev.vigil.store.StoreServer;
 import dev.vigil.store.client.AdminToken;
@@ -39,6 +40,10 @@ final class StoreServeCommand implements Callable<Integer> {
   @Option(names = {"--bootstrapServers", "--bootstrap-servers"}, defaultValue = "localhost:9092",
       description = "Kafka brokers; if they do not answer, ingestion retries with backoff (default: ${DEFAULT-VALUE})")
   String bootstrapServers;
+
+  @Option(names = {"--kafka-properties-file", "--kafkaPropertiesFile"}, paramLabel = "FILE",
+      description = KafkaClientSettings.FILE_FLAG_DESCRIPTION)
+  Path kafkaPropertiesFile;
 
   @Option(names = "--data-dir", required = true, description = "Where the stores' versions live")
   Path dataDir;
@@ -101,6 +106,7 @@ final class StoreServeCommand implements Callable<Integer> {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("--bind '" + bind + "' is neither an IP address nor a host name this machine resolves");
     }
+    KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(kafkaPropertiesFile).withBootstrapServers(bootstrapServers);
     Optional<AdminToken> token = AdminToken.resolve(adminTokenFile);
     if (insecureAdmin && token.isPresent()) {
       throw new IllegalArgumentException("--insecure-admin and an admin token (--admin-token-file or " + AdminToken.ENV
@@ -108,7 +114,7 @@ final class StoreServeCommand implements Callable<Integer> {
     }
     AdminAccess admin = insecureAdmin ? AdminAccess.open() : token.map(AdminAccess::token).orElseGet(AdminAccess::refused);
     PushInputs pushInputs = PushInputs.under(pushDirs == null || pushDirs.isEmpty() ? List.of(dataDir) : pushDirs);
-    StoreServer.Settings settings = new StoreServer.Settings(dataDir, bootstrapServers, stores, partitions, keepVersions, rewind,
+    StoreServer.Settings settings = new StoreServer.Settings(dataDir, kafka, stores, partitions, keepVersions, rewind,
         VigilTopics.DEAD_LETTER, 256L << 20, http, admin, pushInputs);
     StoreServer server;
     try {
@@ -121,7 +127,8 @@ final class StoreServeCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "store-shutdown"));
-    System.out.println("vigil store: " + describe(admin, token) + "; pushes read from " + pushInputs.describe());
+    System.out.println("vigil store: " + describe(admin, token) + "; pushes read from " + pushInputs.describe()
+        + (kafka.keys().isEmpty() ? "" : "; Kafka clients use " + kafka));
     if (insecureAdmin) {
       System.err.println("vigil store: WARNING: --insecure-admin: anyone who can reach port " + server.port() + " can push and roll back");
     }

@@ -3,7 +3,8 @@ package dev.vigil.store.ingest;
 import dev.vigil.schemas.DeadLetterRecords;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
-import java.util.Properties;
+import dev.vigil.schemas.config.KafkaClientSettings;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,13 +28,9 @@ public interface DeadLetterSink extends AutoCloseable {
   DeadLetterSink ALREADY_REPORTED = (record, reason, detail) -> {};
 
   /** A sink that produces {@code DeadLetter} bytes to {@code topic}, keyed {@code topic-partition@offset}. */
-  static DeadLetterSink kafka(String bootstrapServers, String topic, String rejectedBy) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+  static DeadLetterSink kafka(KafkaClientSettings kafka, String topic, String rejectedBy) {
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientConfig(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+        new ByteArraySerializer(), new ByteArraySerializer());
     Logger log = LoggerFactory.getLogger(DeadLetterSink.class);
     return new DeadLetterSink() {
       @Override

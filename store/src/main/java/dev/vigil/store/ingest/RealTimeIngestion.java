@@ -1,5 +1,6 @@
 package dev.vigil.store.ingest;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.store.version.StoreVersion;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ public final class RealTimeIngestion implements AutoCloseable {
   private record SwitchRequest(StoreVersion target, CompletableFuture<Void> done) {}
 
   private final String topic;
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafka;
   private final String clientId;
   private final DeadLetterSink deadLetters;
   private final Consumer<StoreVersion> onSwitched;
@@ -64,10 +65,10 @@ public final class RealTimeIngestion implements AutoCloseable {
    * @param onSwitched called on this thread when a requested version has caught up; it must make that
    *     version the serving one before returning
    */
-  public RealTimeIngestion(String storeName, String topic, String bootstrapServers, StoreVersion initial,
+  public RealTimeIngestion(String storeName, String topic, KafkaClientSettings kafka, StoreVersion initial,
       DeadLetterSink deadLetters, Consumer<StoreVersion> onSwitched) {
     this.topic = topic;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.clientId = "vigil-store-" + storeName;
     this.target = initial;
     this.deadLetters = deadLetters;
@@ -128,9 +129,9 @@ public final class RealTimeIngestion implements AutoCloseable {
     List<TopicPartition> assigned = List.of();
     long lastPartitionCheck = 0;
     int failedAttempts = 0;
-    waitingFor = "a first answer from Kafka at " + bootstrapServers;
+    waitingFor = "a first answer from Kafka at " + kafka.bootstrapServers();
     try {
-      consumer = RealTimeConsumers.create(bootstrapServers, clientId);
+      consumer = RealTimeConsumers.create(kafka, clientId);
       while (running) {
         try {
           long now = System.currentTimeMillis();
@@ -138,7 +139,7 @@ public final class RealTimeIngestion implements AutoCloseable {
             List<TopicPartition> found = RealTimeConsumers.partitions(consumer, topic, METADATA_TIMEOUT);
             lastPartitionCheck = now;
             if (failedAttempts > 0) {
-              LOG.info("store ingestion: Kafka at {} answers again (failed attempts: {})", bootstrapServers, failedAttempts);
+              LOG.info("store ingestion: Kafka at {} answers again (failed attempts: {})", kafka.bootstrapServers(), failedAttempts);
               failedAttempts = 0;
             }
             if (found.isEmpty()) {
@@ -171,11 +172,11 @@ public final class RealTimeIngestion implements AutoCloseable {
           failedAttempts++;
           Duration delay = retryDelay(failedAttempts);
           state = State.WAITING_FOR_KAFKA;
-          waitingFor = "Kafka at " + bootstrapServers + " (" + e.getMessage() + "); failed attempts: " + failedAttempts
+          waitingFor = "Kafka at " + kafka.bootstrapServers() + " (" + e.getMessage() + "); failed attempts: " + failedAttempts
               + ", next in " + Math.max(1, delay.toSeconds()) + " s";
           if (failedAttempts == 1) {
             LOG.warn("store ingestion from {}: Kafka at {} does not answer ({}); retrying with backoff, reads keep serving",
-                topic, bootstrapServers, e.getMessage());
+                topic, kafka.bootstrapServers(), e.getMessage());
           }
           awaitRetry(delay);
           // Look at the topic again first: it may have changed while Kafka was away.

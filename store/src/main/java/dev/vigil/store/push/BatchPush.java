@@ -1,5 +1,6 @@
 package dev.vigil.store.push;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.store.MemberKeys;
 import dev.vigil.store.ingest.DeadLetterSink;
 import dev.vigil.store.ingest.IngestionStats;
@@ -79,8 +80,8 @@ public final class BatchPush {
    *
    * @return records replayed
    */
-  public static long rewind(String bootstrapServers, String topic, long fromMs, StoreVersion version, PushProgress progress) {
-    try (KafkaConsumer<byte[], byte[]> consumer = RealTimeConsumers.create(bootstrapServers, "vigil-store-push-v" + version.number())) {
+  public static long rewind(KafkaClientSettings kafka, String topic, long fromMs, StoreVersion version, PushProgress progress) {
+    try (KafkaConsumer<byte[], byte[]> consumer = RealTimeConsumers.create(kafka, "vigil-store-push-v" + version.number())) {
       List<TopicPartition> partitions = RealTimeConsumers.partitions(consumer, topic, Duration.ofSeconds(10));
       if (partitions.isEmpty()) {
         LOG.info("push v{}: real-time topic {} does not exist; nothing to replay", version.number(), topic);
