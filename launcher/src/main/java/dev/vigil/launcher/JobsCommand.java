@@ -21,8 +21,9 @@ final class JobsCommand implements Runnable {
 
   /** The active job with this name (vigil-filter, ...) or id. */
   static FlinkRest.Job find(FlinkRest rest, String nameOrId) {
-    return rest.jobs().stream().filter(j -> j.id().equals(nameOrId)).findFirst()
-        .or(() -> rest.activeJob(nameOrId))
+    List<FlinkRest.Job> jobs = rest.jobs();
+    return jobs.stream().filter(j -> j.id().equals(nameOrId)).findFirst()
+        .or(() -> FlinkRest.newestActive(jobs, nameOrId))
         .orElseThrow(() -> new CommandFailure("no running job named or with id '" + nameOrId + "' on " + rest.master()
             + " (vigil jobs list shows them)"));
   }

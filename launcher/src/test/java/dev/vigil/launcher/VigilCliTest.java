@@ -154,8 +154,7 @@ class VigilCliTest {
     console.resetStderr();
     t0 = System.nanoTime();
     assertThat(VigilCli.execute("filter", "--bootstrapServers=localhost:1", "--awaitDependenciesSeconds=2")).isEqualTo(1);
-    assertThat(stderr().strip()).startsWith("vigil filter: Kafka at localhost:1 did not answer within 2 s: ").doesNotContain("
-");
+    assertThat(stderr().strip()).startsWith("vigil filter: Kafka at localhost:1 did not answer within 2 s: ").doesNotContain("\n");
     assertThat(stdout()).contains("waiting for Kafka at localhost:1: ");
     assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until the failure is reported").isLessThan(30);
     console.resetStderr();

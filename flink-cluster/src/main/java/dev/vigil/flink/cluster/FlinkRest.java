@@ -50,7 +50,12 @@ public final class FlinkRest {
 
   /** The newest job named {@code name} that is not finished (RUNNING, RESTARTING, CREATED...), if any. */
   public Optional<Job> activeJob(String name) {
-    return jobs().stream().filter(j -> j.name().equals(name)).filter(j -> !List.of("FINISHED", "CANCELED", "FAILED").contains(j.state()))
+    return newestActive(jobs(), name);
+  }
+
+  /** The newest of {@code jobs} named {@code name} that is not finished. */
+  public static Optional<Job> newestActive(List<Job> jobs, String name) {
+    return jobs.stream().filter(j -> j.name().equals(name)).filter(j -> !List.of("FINISHED", "CANCELED", "FAILED").contains(j.state()))
         .max((a, b) -> Long.compare(a.startTimeMs(), b.startTimeMs()));
   }
 
