@@ -13,6 +13,7 @@ import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.PaneTiming;
+import dev.vigil.testsupport.Pacer;
 import dev.vigil.testsupport.kafka.TestProducer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,23 +102,16 @@ class HotKeyTest {
     Random random = new Random(43);
     int rate = OTHERS_RATE + HOT_RATE;
     try (TestProducer producer = TestProducer.connect(bootstrap)) {
-      long started = System.currentTimeMillis();
-      for (long i = 0; i < (long) rate * SECONDS; ) {
-        long due = started + i * 1000 / rate;
-        long now = System.currentTimeMillis();
-        if (now < due) {
-          Thread.sleep(due - now); // pacing live traffic, not synchronisation
-          continue;
-        }
+      Pacer.pace((long) rate * SECONDS, rate, now -> {
         boolean extra = random.nextInt(rate) < HOT_RATE;
         ActivityEvent e = extra ? extraEvent(random, now, withHotMember ? HOT_MEMBER : FILLERS + random.nextInt(1_000))
             : others.next(now);
         if (!extra && e.getMemberId() == HOT_MEMBER) {
-          continue; // the generator's member 1 stays out of the others' traffic
+          return false; // the generator's member 1 stays out of the others' traffic
         }
         producer.send("raw", now, TestProducer.memberKey(e.getMemberId()), e.toByteArray());
-        i++;
-      }
+        return true;
+      });
       producer.flush();
       return System.currentTimeMillis();
     }

@@ -14,6 +14,7 @@ import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.testsupport.Pacer;
 import dev.vigil.testsupport.archive.ArchiveFixtures;
 import dev.vigil.testsupport.flink.TestFlinkCluster;
 import dev.vigil.testsupport.kafka.TestProducer;
@@ -104,18 +105,11 @@ public final class ClusterRun implements AutoCloseable {
    * sent; {@code during} runs after every event (to act mid-stream) and says whether to go on pacing.
    */
   public void sendLive(SyntheticActivityGenerator generator, int count, int rate, Runnable during) throws InterruptedException {
-    long started = System.currentTimeMillis();
-    for (int i = 0; i < count; ) {
-      long due = started + i * 1000L / rate;
-      long now = System.currentTimeMillis();
-      if (now < due) {
-        Thread.sleep(due - now); // pacing live traffic, not synchronisation
-        continue;
-      }
+    Pacer.pace(count, rate, now -> {
       producer.sendEvent("raw", generator.next(now));
-      i++;
       during.run();
-    }
+      return true;
+    });
     producer.flush();
   }
 
