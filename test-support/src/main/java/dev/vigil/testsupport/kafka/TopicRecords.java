@@ -35,10 +35,6 @@ public final class TopicRecords {
     return parse(record, MemberActivityPartial.parser());
   }
 
-  public static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
-    return parse(record, DeadLetter.parser());
-  }
-
   /** Events counted in partial records, every record as it is (copies too). */
   public static long eventsIn(List<ConsumerRecord<byte[], byte[]>> partialRecords) {
     long n = 0;
