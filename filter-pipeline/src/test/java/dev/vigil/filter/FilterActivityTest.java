@@ -10,6 +10,7 @@ import dev.vigil.core.rules.FilterRulesLoader;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.testsupport.fixtures.ActivityFixtures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.vigil.filter;
 
-import static dev.vigil.filter.ActivityFixtures.event;
-import static dev.vigil.filter.ActivityFixtures.garbage;
-import static dev.vigil.filter.ActivityFixtures.raw;
+import static dev.vigil.testsupport.fixtures.ActivityFixtures.event;
+import static dev.vigil.testsupport.fixtures.ActivityFixtures.garbage;
+import static dev.vigil.testsupport.fixtures.ActivityFixtures.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

@@ -8,17 +8,13 @@ import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.ActivityEvent;
-import java.nio.charset.StandardCharsets;
+import dev.vigil.testsupport.fixtures.ActivityFixtures;
+import dev.vigil.testsupport.kafka.TestProducer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -65,17 +61,13 @@ class FilterJobStatusTest {
     }
   }
 
-  private static void produce(String bootstrap, List<ActivityEvent> events) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (ActivityEvent e : events) {
-        producer.send(new ProducerRecord<>("raw", Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8), e.toByteArray())).get();
-      }
+  private static void produce(String bootstrap, List<ActivityEvent> events) {
+    try (TestProducer producer = TestProducer.connect(bootstrap)) {
+      events.forEach(e -> producer.sendEvent("raw", e));
       for (int i = 0; i < GARBAGE; i++) {
-        producer.send(new ProducerRecord<>("raw", "x".getBytes(StandardCharsets.UTF_8), ActivityFixtures.garbage())).get();
+        producer.send("raw", null, TestProducer.memberKey(1), ActivityFixtures.garbage());
       }
+      producer.flush();
     }
   }
 }

@@ -2,9 +2,8 @@ package dev.vigil.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.core.aggregate.MemberActivityAggregate;
-import dev.vigil.core.extract.ActivityExtractor;
-import dev.vigil.core.extract.UserAgentClassifier;
+import static dev.vigil.testsupport.kafka.TestProducer.memberKey;
+
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.ActivityEvent;
@@ -12,22 +11,18 @@ import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.EventType;
 import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.testsupport.fixtures.ActivityFixtures;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.function.Predicate;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,16 +65,17 @@ class FilterPipelineKafkaTest {
     ActivityEvent missingType = ActivityFixtures.event(2, EventType.SEARCH, base).toBuilder().clearType().build();
     byte[] garbage = ActivityFixtures.garbage();
 
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    // One record at a time, each acknowledged before the next (see TestProducer on why this test once lost records).
+    try (TestProducer producer = TestProducer.connect(kafka.bootstrapServers())) {
       for (ActivityEvent e : events) {
-        sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(e.getMemberId()), e.toByteArray()));
+        producer.sendAndWait(new ProducerRecord<>(raw, memberKey(e.getMemberId()), e.toByteArray()));
       }
       for (ActivityEvent e : irrelevantInternal) {
-        sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(e.getMemberId()), e.toByteArray()));
+        producer.sendAndWait(new ProducerRecord<>(raw, memberKey(e.getMemberId()), e.toByteArray()));
       }
-      sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(1), garbage));
-      sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(2), missingType.toByteArray()));
-      sendAndWait(producer, new ProducerRecord<>(raw, ActivityFixtures.key(3), null));
+      producer.sendAndWait(new ProducerRecord<>(raw, memberKey(1), garbage));
+      producer.sendAndWait(new ProducerRecord<>(raw, memberKey(2), missingType.toByteArray()));
+      producer.sendAndWait(new ProducerRecord<>(raw, memberKey(3), null));
       producer.flush();
     }
 
@@ -93,7 +89,7 @@ class FilterPipelineKafkaTest {
     PipelineResult job = StreamingJobs.start(FilterPipeline.create(options));
     try {
       List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords(filtered,
-          ActivityFixtures.totalEventsAtLeast(events.size()), Duration.ofSeconds(150));
+          TopicRecords.eventsAtLeast(events.size()), Duration.ofSeconds(150));
       List<ConsumerRecord<byte[], byte[]>> letters = kafka.topics().awaitRecords(deadLetters,
           r -> r.size() >= 3, Duration.ofSeconds(30));
 
@@ -101,15 +97,12 @@ class FilterPipelineKafkaTest {
       assertThat(ActivityFixtures.eventCounts(actual)).as("event count per member-window").isEqualTo(ActivityFixtures.eventCounts(expected));
       assertThat(actual).isEqualTo(expected);
       assertThat(partials).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
-          .isEqualTo(Long.toString(MemberActivityPartial.parseFrom(r.value()).getMemberId())));
+          .isEqualTo(Long.toString(TopicRecords.partial(r).getMemberId())));
       assertThat(partials).allSatisfy(r -> assertThat(r.timestamp())
           .as("record timestamp is event time (window end - 1 ms)")
-          .isEqualTo(MemberActivityPartial.parseFrom(r.value()).getWindowEndMs() - 1));
+          .isEqualTo(TopicRecords.partial(r).getWindowEndMs() - 1));
 
-      List<DeadLetter> parsed = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : letters) {
-        parsed.add(DeadLetter.parseFrom(r.value()));
-      }
+      List<DeadLetter> parsed = TopicRecords.deadLetters(letters);
       assertThat(parsed).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(
           DeadLetterReason.UNPARSEABLE, DeadLetterReason.MISSING_REQUIRED_FIELD, DeadLetterReason.UNPARSEABLE);
       assertThat(parsed).extracting(d -> d.getOriginalValue().toByteArray())
@@ -121,20 +114,5 @@ class FilterPipelineKafkaTest {
     // Nothing more arrives after the expected output (no duplicates from late panes or retries).
     assertThat(ActivityFixtures.mergedByMemberWindow(kafka.topics().readAll(filtered))).isEqualTo(expected);
     assertThat(kafka.topics().readAll(deadLetters)).hasSize(3);
-  }
-
-  /**
-   * One record at a time, acknowledged before the next: under load the embedded broker once rejected a
-   * pipelined idempotent batch (OutOfOrderSequenceException) and the async sends lost records silently,
-   * which failed the test for a reason outside the pipeline.
-   */
-  private static void sendAndWait(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) throws Exception {
-    producer.send(record).get(60, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

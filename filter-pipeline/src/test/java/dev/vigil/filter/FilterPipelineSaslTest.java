@@ -17,6 +17,9 @@ import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.testsupport.fixtures.ActivityFixtures;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,10 +34,8 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.util.construction.PipelineTranslation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -76,8 +77,8 @@ class FilterPipelineSaslTest {
     List<ActivityEvent> events = ActivityFixtures.randomEvents(new Random(7), 60, 4, base, 2_000);
     byte[] garbage = ActivityFixtures.garbage();
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    events.forEach(e -> records.add(new ProducerRecord<>("raw-ok", ActivityFixtures.key(e.getMemberId()), e.toByteArray())));
-    records.add(new ProducerRecord<>("raw-ok", ActivityFixtures.key(1), garbage));
+    events.forEach(e -> records.add(new ProducerRecord<>("raw-ok", TestProducer.memberKey(e.getMemberId()), e.toByteArray())));
+    records.add(new ProducerRecord<>("raw-ok", TestProducer.memberKey(1), garbage));
     produce(records);
     Path properties = propertiesFile(PASSWORD);
 
@@ -94,7 +95,7 @@ class FilterPipelineSaslTest {
       PipelineResult job = StreamingJobs.start(pipeline);
       try {
         List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords("filtered-ok",
-            ActivityFixtures.totalEventsAtLeast(events.size()), Duration.ofSeconds(120));
+            TopicRecords.eventsAtLeast(events.size()), Duration.ofSeconds(120));
         List<ConsumerRecord<byte[], byte[]>> letters = kafka.topics().awaitRecords("dl-ok", r -> !r.isEmpty(), Duration.ofSeconds(30));
 
         assertThat(ActivityFixtures.mergedByMemberWindow(partials)).isEqualTo(ActivityFixtures.expectedPartials(events, WINDOW_MS, 32));
@@ -120,7 +121,7 @@ class FilterPipelineSaslTest {
   void aWrongPasswordFailsTheJobWithKafkasAuthenticationError() throws Exception {
     kafka.topics().create(List.of("raw-bad", "filtered-bad", "dl-bad"), 1);
     ActivityEvent event = ActivityFixtures.event(1, dev.vigil.schemas.v1.EventType.SEARCH, System.currentTimeMillis() - 10_000);
-    produce(List.of(new ProducerRecord<>("raw-bad", ActivityFixtures.key(1), event.toByteArray())));
+    produce(List.of(new ProducerRecord<>("raw-bad", TestProducer.memberKey(1), event.toByteArray())));
     String wrong = "not-" + PASSWORD;
 
     try (CapturedLogs logs = CapturedLogs.start()) {
@@ -157,13 +158,9 @@ class FilterPipelineSaslTest {
   }
 
   /** Through the broker's own SASL user, each record acknowledged. */
-  private static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-    KafkaClientSettings settings = kafka.clientSettings();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.clientConfig(Map.of()), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
-      for (ProducerRecord<byte[], byte[]> r : records) {
-        producer.send(r).get(60, TimeUnit.SECONDS);
-      }
+  private static void produce(List<ProducerRecord<byte[], byte[]>> records) {
+    try (TestProducer producer = TestProducer.connect(kafka.clientSettings())) {
+      records.forEach(producer::sendAndWait);
     }
   }
 

@@ -10,6 +10,9 @@ import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.testsupport.fixtures.ActivityFixtures;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +20,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -63,15 +63,12 @@ class HostileInputTest {
 
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
       kafka.topics().create(List.of("raw", "filtered", "dl"), 3);
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (TestProducer producer = TestProducer.connect(kafka.bootstrapServers(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000))) {
         for (int i = 0; i < 200; i++) {
-          producer.send(new ProducerRecord<>("raw", i % 3, null, mixed.get(i))).get(); // the future ones on each partition first
+          producer.sendAndWait(new ProducerRecord<>("raw", i % 3, null, mixed.get(i))); // the future ones on each partition first
         }
         for (int i = 200; i < mixed.size(); i++) {
-          producer.send(new ProducerRecord<>("raw", i % 3, ("k" + i).getBytes(), mixed.get(i))).get();
+          producer.sendAndWait(new ProducerRecord<>("raw", i % 3, ("k" + i).getBytes(), mixed.get(i)));
         }
       }
       PipelineResult job = StreamingJobs.start(FilterPipeline.create(FilterPipeline.parseOptions(new String[] {
@@ -93,7 +90,7 @@ class HostileInputTest {
         List<ConsumerRecord<byte[], byte[]>> letters = kafka.topics().awaitRecords("dl", rs -> {
           partials.set(kafka.topics().readAll("filtered"));
           return rs.size() + StreamingJobs.counter(job, FilterMetrics.PARSED_VALID) == mixed.size()
-              && events(partials.get()) + StreamingJobs.droppedDueToLateness(job) == StreamingJobs.counter(job, FilterMetrics.EXTRACTED);
+              && TopicRecords.eventsIn(partials.get()) + StreamingJobs.droppedDueToLateness(job) == StreamingJobs.counter(job, FilterMetrics.EXTRACTED);
         }, Duration.ofSeconds(180));
         assertThat(job.getState()).as("the job still runs").isEqualTo(PipelineResult.State.RUNNING);
         long parsedValid = StreamingJobs.counter(job, FilterMetrics.PARSED_VALID);
@@ -101,13 +98,11 @@ class HostileInputTest {
         long late = StreamingJobs.droppedDueToLateness(job);
         assertThat(letters.size() + parsedValid).as("dead letters (%d) + parsed records (%d) = records sent", letters.size(), parsedValid)
             .isEqualTo(mixed.size());
-        assertThat(events(partials.get()) + late).as("events in partials + dropped as late (%d) = events kept by the rules (%d)",
+        assertThat(TopicRecords.eventsIn(partials.get()) + late).as("events in partials + dropped as late (%d) = events kept by the rules (%d)",
             late, extracted).isEqualTo(extracted);
 
-        List<DeadLetter> parsed = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : letters) {
-          DeadLetter d = DeadLetter.parseFrom(r.value());
-          parsed.add(d);
+        List<DeadLetter> parsed = TopicRecords.deadLetters(letters);
+        for (DeadLetter d : parsed) {
           assertThat(d.getReason()).isNotEqualTo(DeadLetterReason.DEAD_LETTER_REASON_UNSPECIFIED);
           assertThat(d.getDetail()).isNotBlank();
           byte[] original = rawByOffset.get(d.getSourcePartition() + "@" + d.getSourceOffset());
@@ -135,16 +130,6 @@ class HostileInputTest {
         StreamingJobs.cancel(job);
       }
     }
-  }
-
-  private static long events(List<ConsumerRecord<byte[], byte[]>> partials) {
-    return partials.stream().mapToLong(r -> {
-      try {
-        return MemberActivityPartial.parseFrom(r.value()).getEventCount();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }).sum();
   }
 
   /**

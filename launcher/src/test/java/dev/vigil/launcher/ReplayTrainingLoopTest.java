@@ -2,11 +2,9 @@ package dev.vigil.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator.AbuseType;
-import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.replay.AbuseLabels;
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
@@ -17,6 +15,7 @@ import dev.vigil.schemas.v1.Action;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.LabelKind;
 import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.testsupport.archive.ArchiveFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,12 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.TimestampedValue;
-import org.joda.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,15 +45,10 @@ class ReplayTrainingLoopTest {
     for (int i = 0; i < 100_000; i++) {
       ActivityEvent e = generator.next(start + i * (end - start) / 100_000);
       members.add(e.getMemberId());
-      raw.add(TimestampedValue.of(RawRecord.newBuilder().setTopic("raw").setPartition((int) (e.getMemberId() % 2)).setOffset(i)
-          .setKafkaTimestampMs(e.getTimestampMs()).setValue(e.toByteString()).setHasValue(true).build(),
-          org.joda.time.Instant.ofEpochMilli(e.getTimestampMs())));
+      raw.add(ArchiveFixtures.ofEvent(e, (int) (e.getMemberId() % 2), i, null));
     }
     Path archive = dir.resolve("archive");
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.timestamped(raw).withCoder(ProtoCoder.of(RawRecord.class)))
-        .apply(new WriteArchive(archive.toString(), Duration.standardHours(1), Duration.ZERO, 1));
-    p.run().waitUntilFinish();
+    ArchiveFixtures.write(raw, archive, 1);
     String from = Instant.ofEpochMilli(start).toString();
     String to = Instant.ofEpochMilli(end).toString();
 

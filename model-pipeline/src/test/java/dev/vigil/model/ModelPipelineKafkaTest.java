@@ -1,5 +1,6 @@
 package dev.vigil.model;
 
+import static dev.vigil.testsupport.JobArgs.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.filter.FilterPipeline;
@@ -12,7 +13,9 @@ import dev.vigil.schemas.v1.EventType;
 import dev.vigil.scoring.ModelBundle;
 import dev.vigil.scoring.ModelDirectory;
 import dev.vigil.scoring.ModelManifest;
-import java.nio.charset.StandardCharsets;
+import dev.vigil.testsupport.fixtures.ActivityFixtures;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,16 +23,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelPipelineKafkaTest {
   private static final Set<Long> SCRAPERS = Set.of(9001L, 9002L, 9003L);
   private static final List<Long> NORMAL = LongStream.rangeClosed(1, 30).boxed().toList();
-  private static final String CHROME =
-      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 
   @Test
   void scrapersAreBlockedNormalMembersAreNotAndANewModelTakesOverMidStream(@TempDir Path dir) throws Exception {
@@ -52,7 +48,7 @@ class ModelPipelineKafkaTest {
     copyDefaultBundleAs(dir.resolve("staging-v1"), "1", modelDir.resolve("v1"));
 
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start();
-        KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+        TestProducer producer = TestProducer.connect(kafka.bootstrapServers())) {
       kafka.topics().create(List.of("raw", "filtered", "scores", "store-rt", "dl"), 2);
       String[] common = {"--bootstrapServers=" + kafka.bootstrapServers(), "--runner=FlinkRunner", "--flinkMaster=[local]",
           "--parallelism=1", "--maxOutOfOrdernessMs=1000", "--idlePartitionTimeoutMs=1000", "--deadLetterTopic=dl"};
@@ -74,10 +70,10 @@ class ModelPipelineKafkaTest {
         copyDefaultBundleAs(dir.resolve("staging-v2"), "2", modelDir.resolve("v2"));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         int round = 1;
-        while (parse(kafka.topics().readAll("scores")).stream().noneMatch(s -> s.getModelVersion().equals("2"))
+        while (TopicRecords.scores(kafka.topics().readAll("scores")).stream().noneMatch(s -> s.getModelVersion().equals("2"))
             && System.nanoTime() < deadline) {
           sendTraffic(producer, System.currentTimeMillis() - 2_000, round++);
-          kafka.topics().awaitRecords("scores", rs -> parse(rs).stream().anyMatch(s -> s.getModelVersion().equals("2")),
+          kafka.topics().awaitRecords("scores", rs -> TopicRecords.scores(rs).stream().anyMatch(s -> s.getModelVersion().equals("2")),
               Duration.ofSeconds(3));
         }
       } finally {
@@ -85,7 +81,7 @@ class ModelPipelineKafkaTest {
         StreamingJobs.cancel(filter);
       }
 
-      List<AbuseScore> scores = parse(kafka.topics().readAll("scores"));
+      List<AbuseScore> scores = TopicRecords.scores(kafka.topics().readAll("scores"));
       assertThat(scores).extracting(AbuseScore::getModelVersion).contains("1", "2").containsOnly("1", "2");
       assertThat(scores).allSatisfy(s -> assertThat(s.getModelName()).isEqualTo("vigil-abuse"));
       assertThat(scores).filteredOn(s -> s.getModelVersion().equals("2")).extracting(AbuseScore::getMemberId).isNotEmpty();
@@ -103,7 +99,7 @@ class ModelPipelineKafkaTest {
       });
       assertThat(latest.keySet().stream().map(k -> Long.parseLong(k.substring(0, k.indexOf('@')))).collect(Collectors.toSet()))
           .containsAll(SCRAPERS).containsAll(NORMAL);
-      assertThat(parse(kafka.topics().readAll("store-rt"))).hasSizeGreaterThanOrEqualTo(firstScoresCount(scores));
+      assertThat(TopicRecords.scores(kafka.topics().readAll("store-rt"))).hasSizeGreaterThanOrEqualTo(firstScoresCount(scores));
     }
   }
 
@@ -112,7 +108,7 @@ class ModelPipelineKafkaTest {
   }
 
   /** Scrapers: 100 profile views of distinct targets each from a robot agent; normal members: a few page views. */
-  private static void sendTraffic(KafkaProducer<byte[], byte[]> producer, long start, int round) {
+  private static void sendTraffic(TestProducer producer, long start, int round) {
     List<ActivityEvent> events = new ArrayList<>();
     for (long scraper : SCRAPERS) {
       for (int i = 0; i < 300; i++) {
@@ -123,23 +119,13 @@ class ModelPipelineKafkaTest {
     for (long member : NORMAL) {
       for (int i = 0; i < 3; i++) {
         events.add(event(member, i == 2 ? EventType.PROFILE_VIEW : EventType.PAGE_VIEW, start + member * 500 + i * 5_000L,
-            i == 2 ? member + 1 : 0, CHROME, "203.0.113." + member));
+            i == 2 ? member + 1 : 0, ActivityFixtures.CHROME, "203.0.113." + member));
       }
     }
-    java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
     for (ActivityEvent e : events) {
-      producer.send(new ProducerRecord<>("raw", Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8), e.toByteArray()),
-          (meta, error) -> {
-            if (error != null) {
-              failure.compareAndSet(null, error);
-            }
-          });
+      producer.send("raw", null, TestProducer.memberKey(e.getMemberId()), e.toByteArray()); // record time: when sent
     }
     producer.flush();
-    if (failure.get() != null) {
-      // A rejected send would make the test's counts wrong for a reason that is not the pipeline's.
-      throw new IllegalStateException("a raw record was not written: " + failure.get(), failure.get());
-    }
   }
 
   private static ActivityEvent event(long member, EventType type, long ts, long target, String agent, String ip) {
@@ -148,19 +134,7 @@ class ModelPipelineKafkaTest {
   }
 
   private static Set<Long> blockedMembers(List<ConsumerRecord<byte[], byte[]>> records) {
-    return parse(records).stream().filter(s -> s.getAction() == Action.BLOCK).map(AbuseScore::getMemberId).collect(Collectors.toSet());
-  }
-
-  private static List<AbuseScore> parse(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<AbuseScore> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      try {
-        out.add(AbuseScore.parseFrom(r.value()));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new AssertionError("score record is not an AbuseScore", e);
-      }
-    }
-    return out;
+    return TopicRecords.scores(records).stream().filter(s -> s.getAction() == Action.BLOCK).map(AbuseScore::getMemberId).collect(Collectors.toSet());
   }
 
   /** Builds a copy of the shipped bundle with another version, then moves it into place in one step. */
@@ -171,21 +145,5 @@ class ModelPipelineKafkaTest {
         m.features(), m.thresholds(), m.reasons(), m.training(), m.createdAt()));
     Files.createDirectories(target.getParent());
     Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    // No pipelined idempotent batches: the embedded broker has rejected them out of order under load.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }

@@ -12,6 +12,7 @@ import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.MemberFeatureRow;
 import dev.vigil.schemas.v1.MemberFeatures;
 import dev.vigil.schemas.v1.PaneTiming;
+import dev.vigil.testsupport.fixtures.PartialFixtures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

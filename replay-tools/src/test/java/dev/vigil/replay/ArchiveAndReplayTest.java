@@ -3,17 +3,14 @@ package dev.vigil.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.vigil.archive.ArchiveFiles;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.archive.ArchiveManifest;
-import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.schemas.JsonLines;
-import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
-import dev.vigil.schemas.v1.EventType;
 import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.testsupport.archive.ArchiveFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,63 +19,26 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.TimestampedValue;
-import org.joda.time.Duration;
-import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The archive's contract on DirectRunner, then a replay over it. */
-public class ArchiveAndReplayTest {
-  public static final long START = Instant.parse("2026-11-30T10:00:00Z").getMillis();
-  public static final long SPAN = 3 * ArchiveLayout.HOUR_MS;
-  private static final int MEMBERS = 25;
-
-  /** Raw records over three hours on two partitions, arriving somewhat out of order, plus one undecodable value. */
-  public static List<TimestampedValue<RawRecord>> rawRecords() {
-    Random random = new Random(11);
-    List<TimestampedValue<RawRecord>> out = new ArrayList<>();
-    long[] next = new long[2];
-    EventType[] types = {EventType.PAGE_VIEW, EventType.PROFILE_VIEW, EventType.SEARCH, EventType.MESSAGE_SENT};
-    for (int i = 0; i < 3_000; i++) {
-      long ts = START + (long) i * SPAN / 3_000 - random.nextInt(120_000); // up to 2 min late, across hour ends too
-      ts = Math.max(START, ts);
-      long member = 1 + random.nextInt(MEMBERS);
-      ActivityEvent e = ActivityEvent.newBuilder().setEventId("e" + i).setMemberId(member).setType(types[random.nextInt(types.length)])
-          .setTimestampMs(ts).setIp("198.51.100." + member).setUserAgent("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
-          .setTargetId(random.nextInt(300)).setSessionId("s" + member).build();
-      int partition = (int) (member % 2);
-      out.add(TimestampedValue.of(raw(partition, next[partition]++, ts, e.toByteArray()), new Instant(ts)));
-    }
-    out.add(TimestampedValue.of(raw(0, next[0]++, START + 60_000, "garbage".getBytes(StandardCharsets.UTF_8)), new Instant(START + 60_000)));
-    return out;
-  }
-
-  private static RawRecord raw(int partition, long offset, long ts, byte[] value) {
-    return RawRecord.newBuilder().setTopic("raw").setPartition(partition).setOffset(offset).setKafkaTimestampMs(ts)
-        .setKey(ByteString.copyFromUtf8("k")).setValue(ByteString.copyFrom(value)).setHasValue(true).build();
-  }
-
-  public static void archive(List<TimestampedValue<RawRecord>> records, Path root) {
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.timestamped(records).withCoder(ProtoCoder.of(RawRecord.class)))
-        .apply(new WriteArchive(root.toString(), Duration.standardHours(1), Duration.ZERO, 2));
-    p.run().waitUntilFinish();
-  }
+class ArchiveAndReplayTest {
+  private static final long START = ArchiveFixtures.SAMPLE_START_MS;
+  private static final long SPAN = ArchiveFixtures.SAMPLE_SPAN_MS;
+  private static final int MEMBERS = ArchiveFixtures.SAMPLE_MEMBERS;
+  /** Two files per hour, as the archiving job at parallelism 2 writes them. */
+  private static final int SHARDS = 2;
 
   @Test
   void eachHoursFilesHoldExactlyTheOffsetsItsManifestsName(@TempDir Path dir) throws Exception {
-    List<TimestampedValue<RawRecord>> records = rawRecords();
+    List<TimestampedValue<RawRecord>> records = ArchiveFixtures.sampleRecords();
     Path root = dir.resolve("archive");
-    archive(records, root);
+    ArchiveFixtures.write(records, root, SHARDS);
 
     Map<Long, Set<String>> expectedByHour = new HashMap<>();
     for (TimestampedValue<RawRecord> r : records) {
@@ -115,7 +75,7 @@ public class ArchiveAndReplayTest {
   @Test
   void replayLabelsEveryMemberAndReportsBadRecordsAndBadFiles(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("archive");
-    archive(rawRecords(), root);
+    ArchiveFixtures.write(ArchiveFixtures.sampleRecords(), root, SHARDS);
     // A corrupt data file with a manifest, as after a disk error: reported, the rest of the archive still replays.
     Path hour = root.resolve(ArchiveLayout.hourFolder(START + ArchiveLayout.HOUR_MS));
     Files.write(hour.resolve("part-00009-00000-of-00001.parquet"), "corrupt".getBytes(StandardCharsets.UTF_8));
@@ -160,9 +120,9 @@ public class ArchiveAndReplayTest {
   void anHourArchivedTwiceByARestartedJobIsReplayedOnceAndABrokenManifestIsReportedNotFatal(@TempDir Path dir) throws Exception {
     Path once = dir.resolve("once");
     Path twice = dir.resolve("twice");
-    archive(rawRecords(), once);
-    archive(rawRecords(), twice);
-    archive(rawRecords(), twice); // a fresh start re-reads what it had not committed: new file names, same offsets
+    ArchiveFixtures.write(ArchiveFixtures.sampleRecords(), once, SHARDS);
+    ArchiveFixtures.write(ArchiveFixtures.sampleRecords(), twice, SHARDS);
+    ArchiveFixtures.write(ArchiveFixtures.sampleRecords(), twice, SHARDS); // a fresh start re-reads what it had not committed: new file names, same offsets
     Path hour = twice.resolve(ArchiveLayout.hourFolder(START));
     Files.writeString(hour.resolve("part-1-00000-00000-of-00001.manifest.json"), "{\"format\":\"vigil-arch"); // cut short
     ReplayPeriod period = new ReplayPeriod(START, START + SPAN);
@@ -182,7 +142,7 @@ public class ArchiveAndReplayTest {
 
     List<String> published = new ArrayList<>();
     selection.forEachInEventTimeOrder(r -> published.add(r.raw().getPartition() + "@" + r.raw().getOffset()), e -> { });
-    assertThat(published).doesNotHaveDuplicates().hasSize(rawRecords().size());
+    assertThat(published).doesNotHaveDuplicates().hasSize(ArchiveFixtures.sampleRecords().size());
   }
 
   @Test
@@ -196,7 +156,7 @@ public class ArchiveAndReplayTest {
   @Test
   void aPeriodWithNoArchiveSaysSoInOneLine(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("archive");
-    archive(rawRecords(), root);
+    ArchiveFixtures.write(ArchiveFixtures.sampleRecords(), root, SHARDS);
     assertThatThrownBy(() -> ArchiveSelection.of(root, ReplayPeriod.parse("2026-12-01T00:00:00Z", "2026-12-01T01:00:00Z")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no archived records in [2026-12-01T00:00:00Z, 2026-12-01T01:00:00Z) under " + root);

@@ -3,22 +3,18 @@ package dev.vigil.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
-import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.testsupport.archive.ArchiveFixtures;
+import dev.vigil.testsupport.fixtures.RawRecords;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,20 +30,11 @@ class ReplayPublishTest {
     long first = START + 50 * 60_000L;
     for (int i = 0; i < 400; i++) {
       long ts = first + (i * 7919L % 400) * span / 400; // archived out of order
-      RawRecord.Builder r = RawRecord.newBuilder().setTopic("raw").setPartition(0).setOffset(i).setKafkaTimestampMs(ts)
-          .setKey(ByteString.copyFromUtf8("m" + (i % 9)));
-      if (i % 50 == 0) {
-        r.setHasValue(false); // a tombstone stays a tombstone
-      } else {
-        r.setValue(ByteString.copyFromUtf8("v" + i)).setHasValue(true);
-      }
-      records.add(TimestampedValue.of(r.build(), new Instant(ts)));
+      byte[] value = i % 50 == 0 ? null : ("v" + i).getBytes(StandardCharsets.UTF_8); // a tombstone stays a tombstone
+      records.add(ArchiveFixtures.atEventTime(RawRecords.of(0, i, ts, ("m" + (i % 9)).getBytes(StandardCharsets.UTF_8), value), ts));
     }
     Path archive = dir.resolve("archive");
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.timestamped(records).withCoder(ProtoCoder.of(RawRecord.class)))
-        .apply(new WriteArchive(archive.toString(), Duration.standardHours(1), Duration.ZERO, 1));
-    p.run().waitUntilFinish();
+    ArchiveFixtures.write(records, archive, 1);
 
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
       kafka.topics().create(List.of("replayed"), 1);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.store.version.StoreVersion;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.store.StoreServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

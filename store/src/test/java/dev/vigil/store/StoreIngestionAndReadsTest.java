@@ -13,9 +13,8 @@ import dev.vigil.store.client.Lookup;
 import dev.vigil.store.client.StoreClientException;
 import dev.vigil.store.client.StoredScore;
 import dev.vigil.store.client.VigilStoreClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -141,9 +140,8 @@ class StoreIngestionAndReadsTest {
 
   @Test
   void malformedRealTimeRecordsGoToTheDeadLetterTopicWithReasonAndBytes() throws Exception {
-    List<DeadLetter> letters = new ArrayList<>();
-    kafka.topics().awaitRecords(VigilTopics.DEAD_LETTER, r -> r.size() >= 3, Duration.ofSeconds(30))
-        .forEach(r -> letters.add(parse(r.value())));
+    List<DeadLetter> letters = TopicRecords.deadLetters(
+        kafka.topics().awaitRecords(VigilTopics.DEAD_LETTER, r -> r.size() >= 3, Duration.ofSeconds(30)));
     assertThat(letters).extracting(DeadLetter::getReason)
         .containsExactlyInAnyOrder(DeadLetterReason.INVALID_FIELD, DeadLetterReason.UNPARSEABLE, DeadLetterReason.INVALID_FIELD);
     assertThat(letters).allSatisfy(l -> {
@@ -196,16 +194,6 @@ class StoreIngestionAndReadsTest {
   }
 
   private HttpResponse<String> raw(String method, String path, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static DeadLetter parse(byte[] bytes) {
-    try {
-      return DeadLetter.parseFrom(bytes);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return RawHttp.send(method, "http://localhost:" + server.port() + path, body);
   }
 }

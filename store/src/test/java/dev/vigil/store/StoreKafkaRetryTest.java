@@ -8,6 +8,7 @@ import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.store.client.StoredScore;
 import dev.vigil.store.client.VigilStoreClient;
 import dev.vigil.store.ingest.RealTimeIngestion;
+import dev.vigil.testsupport.Await;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

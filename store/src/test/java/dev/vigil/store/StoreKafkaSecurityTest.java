@@ -9,6 +9,8 @@ import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.store.client.VigilStoreClient;
 import dev.vigil.store.ingest.RealTimeIngestion;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.store.StoreServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,6 +11,7 @@ import dev.vigil.store.client.PushStatus;
 import dev.vigil.store.client.StoredScore;
 import dev.vigil.store.client.VersionInfo;
 import dev.vigil.store.client.VigilStoreClient;
+import dev.vigil.testsupport.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.store.client.AdminToken;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.store.StoreServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

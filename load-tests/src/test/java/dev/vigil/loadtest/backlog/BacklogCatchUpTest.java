@@ -1,5 +1,7 @@
 package dev.vigil.loadtest.backlog;
 
+import static dev.vigil.testsupport.JobArgs.concat;
+import static dev.vigil.testsupport.kafka.TopicRecords.scores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.aggregate.MemberActivityAggregate;
@@ -11,9 +13,6 @@ import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.filter.FilterPipeline;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
-import static dev.vigil.loadtest.support.JobTraffic.concat;
-import static dev.vigil.loadtest.support.JobTraffic.produce;
-import static dev.vigil.loadtest.support.JobTraffic.scores;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator.AbuseType;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.platform.runner.StreamingJobs;
@@ -22,11 +21,12 @@ import dev.vigil.schemas.v1.Action;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.ExtractedActivity;
-import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.scoring.BundleScorer;
 import dev.vigil.scoring.ModelBundle;
 import dev.vigil.scoring.ModelDirectory;
 import dev.vigil.scoring.TrainingRow;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,19 +82,16 @@ class BacklogCatchUpTest {
           "--windows=" + WINDOWS))));
       try {
         long t0 = System.nanoTime();
-        produce(kafka.bootstrapServers(), "raw", events);
+        TestProducer.produceEvents(kafka.bootstrapServers(), "raw", events);
         LOG.info("produced {} events spanning {} min of event time in {} ms", EVENTS, SPAN_MS / 60_000,
             (System.nanoTime() - t0) / 1_000_000);
 
-        kafka.topics().awaitRecords("filtered", rs -> eventsIn(rs) >= EVENTS, Duration.ofSeconds(240));
+        kafka.topics().awaitRecords("filtered", TopicRecords.eventsAtLeast(EVENTS), Duration.ofSeconds(240));
         List<ConsumerRecord<byte[], byte[]>> scoreRecords = kafka.topics().awaitRecords("scores",
             rs -> scoredMembers(rs).containsAll(active) && flagged(rs).containsAll(flaggedAtOwnPace), Duration.ofSeconds(240));
 
-        assertThat(eventsIn(kafka.topics().readAll("filtered"))).as("valid events in partials").isEqualTo(EVENTS);
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.topics().readAll("dl")) {
-          deadLetters.add(DeadLetter.parseFrom(r.value()));
-        }
+        assertThat(TopicRecords.eventsIn(kafka.topics().readAll("filtered"))).as("valid events in partials").isEqualTo(EVENTS);
+        List<DeadLetter> deadLetters = TopicRecords.deadLetters(kafka.topics().readAll("dl"));
         assertThat(deadLetters).as("dead letters (none expected: every record is valid and none is late)").isEmpty();
         assertThat(scoredMembers(scoreRecords)).as("members with a verdict").containsAll(active);
         Set<Long> flagged = flagged(scoreRecords);
@@ -148,18 +145,6 @@ class BacklogCatchUpTest {
       }
     }
     return flagged;
-  }
-
-  private static long eventsIn(List<ConsumerRecord<byte[], byte[]>> partials) {
-    long n = 0;
-    for (ConsumerRecord<byte[], byte[]> r : partials) {
-      try {
-        n += MemberActivityPartial.parseFrom(r.value()).getEventCount();
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new AssertionError(e);
-      }
-    }
-    return n;
   }
 
   private static Set<Long> scoredMembers(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -1,7 +1,7 @@
 package dev.vigil.loadtest.hotkey;
 
-import static dev.vigil.loadtest.support.JobTraffic.concat;
-import static dev.vigil.loadtest.support.JobTraffic.scores;
+import static dev.vigil.testsupport.JobArgs.concat;
+import static dev.vigil.testsupport.kafka.TopicRecords.scores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.filter.FilterPipeline;
@@ -13,18 +13,14 @@ import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.PaneTiming;
-import java.nio.charset.StandardCharsets;
+import dev.vigil.testsupport.Pacer;
+import dev.vigil.testsupport.kafka.TestProducer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,31 +98,20 @@ class HotKeyTest {
 
   /** {@link #SECONDS} of live traffic: the others, and the extra load from the hot member or from fillers; returns when it ended. */
   private static long sendLive(String bootstrap, boolean withHotMember) throws InterruptedException {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     SyntheticActivityGenerator others = new SyntheticActivityGenerator(41, 300, 0.0);
     Random random = new Random(43);
     int rate = OTHERS_RATE + HOT_RATE;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      long started = System.currentTimeMillis();
-      for (long i = 0; i < (long) rate * SECONDS; ) {
-        long due = started + i * 1000 / rate;
-        long now = System.currentTimeMillis();
-        if (now < due) {
-          Thread.sleep(due - now); // pacing live traffic, not synchronisation
-          continue;
-        }
+    try (TestProducer producer = TestProducer.connect(bootstrap)) {
+      Pacer.pace((long) rate * SECONDS, rate, now -> {
         boolean extra = random.nextInt(rate) < HOT_RATE;
         ActivityEvent e = extra ? extraEvent(random, now, withHotMember ? HOT_MEMBER : FILLERS + random.nextInt(1_000))
             : others.next(now);
         if (!extra && e.getMemberId() == HOT_MEMBER) {
-          continue; // the generator's member 1 stays out of the others' traffic
+          return false; // the generator's member 1 stays out of the others' traffic
         }
-        producer.send(new ProducerRecord<>("raw", null, now, Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
-            e.toByteArray()));
-        i++;
-      }
+        producer.send("raw", now, TestProducer.memberKey(e.getMemberId()), e.toByteArray());
+        return true;
+      });
       producer.flush();
       return System.currentTimeMillis();
     }

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,24 +81,12 @@ class KillAndRecoverTest {
         });
       }
       assertThat(killedAt[0]).as("a TaskManager was killed mid-stream").isPositive();
-      Optional<Long> restored = awaitRestored(rest, filter, Duration.ofSeconds(120));
-      LOG.info("vigil-filter restored from checkpoint {} {} s after the kill", restored.orElseThrow(),
+      long restored = run.flink().awaitRestored(filter, Duration.ofSeconds(120));
+      LOG.info("vigil-filter restored from checkpoint {} {} s after the kill", restored,
           (System.nanoTime() - killedAt[0]) / 1_000_000_000);
       run.awaitEveryEventCountedOnce();
       run.assertVerdictsEqualAnUninterruptedRun();
     }
-  }
-
-  private static Optional<Long> awaitRestored(FlinkRest rest, String job, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<Long> restored = rest.checkpoints(job).restoredFromId();
-      if (restored.isPresent()) {
-        return restored;
-      }
-      Thread.sleep(500); // polling the REST API
-    }
-    throw new AssertionError("vigil-filter did not restore from a checkpoint within " + timeout + ": " + rest.checkpoints(job));
   }
 
   /** Reads the filtered topic from its end, to see when partials are written. */

@@ -2,11 +2,9 @@ package dev.vigil.loadtest.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
-import dev.vigil.platform.archive.WriteArchive;
 import dev.vigil.replay.ArchiveSelection;
 import dev.vigil.replay.ReplayBackfill;
 import dev.vigil.replay.ReplayLabel;
@@ -20,7 +18,9 @@ import dev.vigil.store.StoreServer;
 import dev.vigil.store.client.BatchGetResponse;
 import dev.vigil.store.client.StoredScore;
 import dev.vigil.store.client.VigilStoreClient;
-import java.nio.charset.StandardCharsets;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.archive.ArchiveFixtures;
+import dev.vigil.testsupport.kafka.TestProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,23 +29,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.TimestampedValue;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.joda.time.Instant;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,19 +67,14 @@ class BackfillHandOffTest {
       ActivityEvent e = generator.next(start + i * (end - start) / 6_000);
       int partition = (int) (e.getMemberId() % 2);
       long offset = nextOffset[partition]++;
-      raw.add(TimestampedValue.of(RawRecord.newBuilder().setTopic("raw").setPartition(partition).setOffset(offset)
-          .setKafkaTimestampMs(e.getTimestampMs()).setKey(ByteString.copyFromUtf8(Long.toString(e.getMemberId())))
-          .setValue(e.toByteString()).setHasValue(true).build(), new Instant(e.getTimestampMs())));
+      raw.add(ArchiveFixtures.ofEvent(e, partition, offset, TestProducer.memberKey(e.getMemberId())));
       if (e.getTimestampMs() < cutoff) {
         lastOffsetBeforeCutoff.put("raw-" + partition, offset);
       }
       lastActivity.merge(e.getMemberId(), e.getTimestampMs(), Math::max);
     }
     Path archive = dir.resolve("archive");
-    Pipeline archiving = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    archiving.apply(Create.timestamped(raw).withCoder(ProtoCoder.of(RawRecord.class)))
-        .apply(new WriteArchive(archive.toString(), org.joda.time.Duration.standardHours(1), org.joda.time.Duration.ZERO, 1));
-    archiving.run().waitUntilFinish();
+    ArchiveFixtures.write(raw, archive, 1);
 
     // What the streaming job wrote: the final verdicts over all ninety minutes (StreamBatchParityTest shows the
     // streaming jobs' final verdicts equal a replay's), in time order, stamped as the model job stamps them.
@@ -183,29 +168,21 @@ class BackfillHandOffTest {
     return newest;
   }
 
+  /** As the model job writes them: keyed by member, stamped with the row's end (as of - 1 ms). */
   private static void sendRealTime(String bootstrap, String topic, List<AbuseScore> verdicts) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (TestProducer producer = TestProducer.connect(bootstrap)) {
       for (AbuseScore v : verdicts) {
-        producer.send(new ProducerRecord<>(topic, null, v.getAsOfMs() - 1, Long.toString(v.getMemberId()).getBytes(StandardCharsets.UTF_8),
-            v.toByteArray()));
+        producer.send(topic, v.getAsOfMs() - 1, TestProducer.memberKey(v.getMemberId()), v.toByteArray());
       }
       producer.flush();
     }
   }
 
   private static void awaitStore(VigilStoreClient client, List<Long> members, Map<Long, AbuseScore> expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
+    Await.until(() -> {
       BatchGetResponse r = client.batchGet(STORE, members);
-      if (r.missing().isEmpty() && members.stream().allMatch(m ->
-          r.values().get(Long.toString(m)).eventTimeMs() == expected.get(m).getEventTimeMs())) {
-        return;
-      }
-      Thread.sleep(200); // polling the store's ingestion; it offers nothing to wait on
-    }
-    throw new AssertionError("store did not ingest the real-time topic within 60 s");
+      return r.missing().isEmpty() && members.stream().allMatch(m ->
+          r.values().get(Long.toString(m)).eventTimeMs() == expected.get(m).getEventTimeMs());
+    }, Duration.ofSeconds(60), Duration.ofMillis(200), () -> "store ingesting the real-time topic");
   }
 }

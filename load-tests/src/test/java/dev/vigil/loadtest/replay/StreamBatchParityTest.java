@@ -1,8 +1,7 @@
 package dev.vigil.loadtest.replay;
 
-import static dev.vigil.loadtest.support.JobTraffic.concat;
-import static dev.vigil.loadtest.support.JobTraffic.produce;
-import static dev.vigil.loadtest.support.JobTraffic.scores;
+import static dev.vigil.testsupport.JobArgs.concat;
+import static dev.vigil.testsupport.kafka.TopicRecords.scores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.archive.ArchiveLayout;
@@ -19,6 +18,9 @@ import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
+import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,10 +74,10 @@ class StreamBatchParityTest {
         jobs.add(StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(concat(common,
             "--filteredTopic=filtered", "--scoresTopic=scores", "--storeTopic=store-rt", "--consumerGroup=parity-model",
             "--windows=" + WINDOWS)))));
-        produce(kafka.bootstrapServers(), "raw", events);
+        TestProducer.produceEvents(kafka.bootstrapServers(), "raw", events);
         awaitArchived(archive, start, end, EVENTS, Duration.ofSeconds(240));
-        kafka.topics().awaitRecords("filtered", rs -> FinalVerdicts.eventsIn(rs) >= EVENTS, Duration.ofSeconds(240));
-        assertThat(FinalVerdicts.eventsIn(kafka.topics().readAll("filtered"))).as("valid events in the streaming filter's partials").isEqualTo(EVENTS);
+        kafka.topics().awaitRecords("filtered", TopicRecords.eventsAtLeast(EVENTS), Duration.ofSeconds(240));
+        assertThat(TopicRecords.eventsIn(kafka.topics().readAll("filtered"))).as("valid events in the streaming filter's partials").isEqualTo(EVENTS);
 
 
         Path batchOut = dir.resolve("flink-batch");
@@ -107,21 +109,19 @@ class StreamBatchParityTest {
 
   /** Waits until the archive's manifests account for every event (hours close as the watermark passes them). */
   private static void awaitArchived(Path archive, long start, long end, long expected, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long[] archived = {0};
+    Await.until(() -> (archived[0] = archived(archive, start, end)) >= expected, timeout, Duration.ofMillis(500),
+        () -> "archive holds " + archived[0] + " of " + expected + " records");
+    assertThat(archived[0]).as("archived records").isEqualTo(expected);
+  }
+
+  private static long archived(Path archive, long start, long end) throws Exception {
     long archived = 0;
-    while (System.nanoTime() < deadline) {
-      archived = 0;
-      if (Files.isDirectory(archive)) {
-        for (Path m : ArchiveLayout.manifests(archive, start, end + 1)) {
-          archived += ArchiveManifest.read(m).records();
-        }
+    if (Files.isDirectory(archive)) {
+      for (Path m : ArchiveLayout.manifests(archive, start, end + 1)) {
+        archived += ArchiveManifest.read(m).records();
       }
-      if (archived >= expected) {
-        assertThat(archived).as("archived records").isEqualTo(expected);
-        return;
-      }
-      Thread.sleep(500); // polling the file system; no event to wait on
     }
-    throw new AssertionError("archive holds " + archived + " of " + expected + " records after " + timeout);
+    return archived;
   }
 }

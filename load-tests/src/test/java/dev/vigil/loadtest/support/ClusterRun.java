@@ -1,23 +1,24 @@
 package dev.vigil.loadtest.support;
 
-import static dev.vigil.loadtest.support.JobTraffic.concat;
-import static dev.vigil.loadtest.support.JobTraffic.scores;
+import static dev.vigil.testsupport.JobArgs.concat;
+import static dev.vigil.testsupport.kafka.TopicRecords.scores;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.vigil.flink.cluster.FlinkRest;
 import dev.vigil.flink.cluster.FlinkSessionCluster;
-import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
-import dev.vigil.replay.ArchiveAndReplayTest;
 import dev.vigil.replay.ArchiveSelection;
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.schemas.v1.AbuseScore;
-import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
+import dev.vigil.testsupport.Pacer;
+import dev.vigil.testsupport.archive.ArchiveFixtures;
+import dev.vigil.testsupport.flink.TestFlinkCluster;
+import dev.vigil.testsupport.kafka.TestProducer;
+import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,15 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,35 +43,23 @@ public final class ClusterRun implements AutoCloseable {
 
   private final Path dir;
   private final EmbeddedKafkaBroker kafka;
-  private final FlinkSessionCluster cluster;
-  private final FlinkRest rest;
-  private final KafkaProducer<byte[], byte[]> producer;
-  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
-  private int sent;
+  private final TestFlinkCluster cluster;
+  // Idempotent: a batch retried while the machine is starved (a TaskManager recovering) cannot write an event twice;
+  // the tests count every raw record exactly once.
+  private final TestProducer producer;
 
-  private ClusterRun(Path dir, EmbeddedKafkaBroker kafka, FlinkSessionCluster cluster) {
+  private ClusterRun(Path dir, EmbeddedKafkaBroker kafka, TestFlinkCluster cluster) {
     this.dir = dir;
     this.kafka = kafka;
     this.cluster = cluster;
-    this.rest = new FlinkRest(cluster.master());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    // Idempotent, so a retried batch (the machine is starved while a TaskManager recovers) cannot write an event
-    // twice: the tests count every raw record exactly once. One batch in flight, as the embedded broker likes.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer = TestProducer.connect(kafka.bootstrapServers());
   }
 
   public static ClusterRun start(Path dir) throws Exception {
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start();
     try {
       kafka.topics().create(List.of("raw", "filtered", "scores", "store-rt", "dl"), 2);
-      FlinkSessionCluster cluster = FlinkSessionCluster.start(
-          new FlinkSessionCluster.Settings(dir.resolve("flink"), 2, 2, 0, "1536m", "hashmap"), step -> LOG.info("flink: {}", step));
-      return new ClusterRun(dir, kafka, cluster);
+      return new ClusterRun(dir, kafka, TestFlinkCluster.start(dir.resolve("flink"), 2, 2, "1536m", "hashmap"));
     } catch (Exception | AssertionError e) {
       kafka.close();
       throw e;
@@ -85,11 +67,15 @@ public final class ClusterRun implements AutoCloseable {
   }
 
   public FlinkSessionCluster cluster() {
-    return cluster;
+    return cluster.cluster();
   }
 
   public FlinkRest rest() {
-    return rest;
+    return cluster.rest();
+  }
+
+  public TestFlinkCluster flink() {
+    return cluster;
   }
 
   public EmbeddedKafkaBroker kafka() {
@@ -107,23 +93,11 @@ public final class ClusterRun implements AutoCloseable {
         "--storeTopic=store-rt", "--consumerGroup=cluster-model", "--windows=" + WINDOWS}, flags));
   }
 
-  /** As {@code vigil filter|model --flinkMaster=...} does: a JVM on the job jar, which submits and exits. */
   private String submit(String job, String name, String[] flags) throws Exception {
     String[] common = {"--bootstrapServers=" + kafka.bootstrapServers(), "--runner=FlinkRunner", "--flinkMaster=" + cluster.master(),
         "--parallelism=1", "--deadLetterTopic=dl", "--checkpointingInterval=2000",
         "--stateBackendStoragePath=" + dir.resolve("checkpoints").toUri()};
-    Process p = new ProcessBuilder(JobJar.command(job, List.of(concat(common, flags)))).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("submitting %s: %s", job, output).isZero();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      var running = rest.activeJob(name).filter(j -> j.state().equals("RUNNING"));
-      if (running.isPresent()) {
-        return running.get().id();
-      }
-      Thread.sleep(250); // polling the REST API
-    }
-    throw new AssertionError(name + " not RUNNING on the cluster: " + rest.jobs());
+    return cluster.submit(job, name, List.of(concat(common, flags)));
   }
 
   /**
@@ -131,31 +105,16 @@ public final class ClusterRun implements AutoCloseable {
    * sent; {@code during} runs after every event (to act mid-stream) and says whether to go on pacing.
    */
   public void sendLive(SyntheticActivityGenerator generator, int count, int rate, Runnable during) throws InterruptedException {
-    long started = System.currentTimeMillis();
-    for (int i = 0; i < count; ) {
-      long due = started + i * 1000L / rate;
-      long now = System.currentTimeMillis();
-      if (now < due) {
-        Thread.sleep(due - now); // pacing live traffic, not synchronisation
-        continue;
-      }
-      ActivityEvent e = generator.next(now);
-      producer.send(new ProducerRecord<>("raw", null, e.getTimestampMs(), Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
-          e.toByteArray()), (meta, error) -> {
-            if (error != null) {
-              sendFailure.compareAndSet(null, error);
-            }
-          });
-      i++;
-      sent++;
+    Pacer.pace(count, rate, now -> {
+      producer.sendEvent("raw", generator.next(now));
       during.run();
-    }
+      return true;
+    });
     producer.flush();
-    assertThat(sendFailure.get()).as("every raw record written").isNull();
   }
 
   public int sent() {
-    return sent;
+    return (int) producer.sent();
   }
 
   /**
@@ -163,6 +122,7 @@ public final class ClusterRun implements AutoCloseable {
    * copies of one (records sent again after a recovery) are identical. Returns how many copies there were.
    */
   public long awaitEveryEventCountedOnce() throws InterruptedException {
+    int sent = sent();
     List<ConsumerRecord<byte[], byte[]>> raw = kafka.topics().readAll("raw");
     assertThat(raw).as("raw records, each event sent once").hasSize(sent);
     List<ConsumerRecord<byte[], byte[]>> partials = kafka.topics().awaitRecords("filtered",
@@ -191,10 +151,10 @@ public final class ClusterRun implements AutoCloseable {
 
   /** The final verdicts must equal those of the batch replay over the raw topic; returns them. */
   public Map<String, AbuseScore> assertVerdictsEqualAnUninterruptedRun() throws InterruptedException {
-    List<TimestampedValue<RawRecord>> raw = rawRecords(kafka.topics().readAll("raw"));
-    assertThat(raw).hasSize(sent);
+    List<TimestampedValue<RawRecord>> raw = ArchiveFixtures.fromTopic(kafka.topics().readAll("raw"));
+    assertThat(raw).hasSize(sent());
     Path archive = dir.resolve("archive");
-    ArchiveAndReplayTest.archive(raw, archive);
+    ArchiveFixtures.write(raw, archive, 2);
     long first = raw.stream().mapToLong(r -> r.getTimestamp().getMillis()).min().orElseThrow();
     long last = raw.stream().mapToLong(r -> r.getTimestamp().getMillis()).max().orElseThrow();
     Path out = dir.resolve("replay");
@@ -221,25 +181,9 @@ public final class ClusterRun implements AutoCloseable {
   private static Map<String, MemberActivityPartial> distinctPartials(List<ConsumerRecord<byte[], byte[]>> records) {
     Map<String, MemberActivityPartial> out = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      MemberActivityPartial p = FinalVerdicts.partial(r);
+      MemberActivityPartial p = TopicRecords.partial(r);
       MemberActivityPartial earlier = out.putIfAbsent(p.getMemberId() + "/" + p.getWindowStartMs() + "/" + p.getPaneIndex(), p);
       assertThat(earlier == null || earlier.equals(p)).as("a partial sent again is the same record: %s vs %s", earlier, p).isTrue();
-    }
-    return out;
-  }
-
-  private static List<TimestampedValue<RawRecord>> rawRecords(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<TimestampedValue<RawRecord>> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      long eventTime;
-      try {
-        eventTime = ActivityEvent.parseFrom(r.value()).getTimestampMs();
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new AssertionError(e);
-      }
-      out.add(TimestampedValue.of(RawRecord.newBuilder().setTopic(r.topic()).setPartition(r.partition()).setOffset(r.offset())
-          .setKafkaTimestampMs(r.timestamp()).setKey(ByteString.copyFrom(r.key())).setValue(ByteString.copyFrom(r.value()))
-          .setHasValue(true).build(), new Instant(eventTime)));
     }
     return out;
   }
@@ -248,7 +192,7 @@ public final class ClusterRun implements AutoCloseable {
   public void close() throws Exception {
     try {
       producer.close();
-      cluster.stop(Duration.ofSeconds(10));
+      cluster.close();
     } finally {
       kafka.close();
     }

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.schemas.v1.AbuseScore;
-import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Comparing runs of the jobs by their final verdicts: the last verdict per member and row boundary
@@ -60,22 +58,5 @@ public final class FinalVerdicts {
     assertThat(onlyExpected).as("%s: member@asOf only in the second (%d of %d)", what, onlyExpected.size(), e.size()).isEmpty();
     assertThat(differing).as("%s: %d verdicts differ (%s), e.g. %s", what, differing.size(), differing.subList(0, Math.min(10, differing.size())),
         differing.isEmpty() ? "" : a.get(differing.get(0)) + " vs " + e.get(differing.get(0))).isEmpty();
-  }
-
-  /** Events counted in partial records, every record as it is (duplicates too). */
-  public static long eventsIn(List<ConsumerRecord<byte[], byte[]>> partials) {
-    long n = 0;
-    for (ConsumerRecord<byte[], byte[]> r : partials) {
-      n += partial(r).getEventCount();
-    }
-    return n;
-  }
-
-  public static MemberActivityPartial partial(ConsumerRecord<byte[], byte[]> r) {
-    try {
-      return MemberActivityPartial.parseFrom(r.value());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new AssertionError(e);
-    }
   }
 }

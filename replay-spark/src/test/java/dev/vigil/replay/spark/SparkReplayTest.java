@@ -1,15 +1,15 @@
 package dev.vigil.replay.spark;
 
-import static dev.vigil.replay.ArchiveAndReplayTest.SPAN;
-import static dev.vigil.replay.ArchiveAndReplayTest.START;
+import static dev.vigil.testsupport.archive.ArchiveFixtures.SAMPLE_SPAN_MS;
+import static dev.vigil.testsupport.archive.ArchiveFixtures.SAMPLE_START_MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.replay.ArchiveAndReplayTest;
 import dev.vigil.replay.ArchiveSelection;
 import dev.vigil.replay.ReplayLabel;
 import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.replay.ReplaySummary;
 import dev.vigil.schemas.JsonLines;
+import dev.vigil.testsupport.archive.ArchiveFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,8 +22,8 @@ class SparkReplayTest {
   @Test
   void sparkRunnerLabelsExactlyAsDirectRunner(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("archive");
-    ArchiveAndReplayTest.archive(ArchiveAndReplayTest.rawRecords(), root);
-    ReplayPeriod period = new ReplayPeriod(START, START + SPAN);
+    ArchiveFixtures.write(ArchiveFixtures.sampleRecords(), root, 2);
+    ReplayPeriod period = new ReplayPeriod(SAMPLE_START_MS, SAMPLE_START_MS + SAMPLE_SPAN_MS);
     Path direct = dir.resolve("direct");
     ReplaySummary onDirect = ReplayLabel.run(ReplayLabel.options(List.of("--runner=DirectRunner"), null, direct),
         ArchiveSelection.of(root, period), direct, null);
@@ -41,5 +41,4 @@ class SparkReplayTest {
     Collections.sort(lines);
     return lines;
   }
-
 }

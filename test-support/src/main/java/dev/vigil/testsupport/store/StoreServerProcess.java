@@ -1,4 +1,4 @@
-package dev.vigil.store;
+package dev.vigil.testsupport.store;
 
 import dev.vigil.store.client.AdminToken;
 import java.io.BufferedReader;
@@ -20,8 +20,13 @@ import java.util.regex.Pattern;
 /**
  * A store server in a child JVM ({@code vigil store serve}), so a test can kill it for real (SIGKILL, no
  * shutdown hooks, no flushing) and start it again on the same data directory.
+ *
+ * <p>The child runs {@value #MAIN} from this JVM's classpath: a test that starts one has the {@code store} module
+ * there (test-support does not depend on it, so that the store's own tests can use this class).
  */
-final class StoreServerProcess implements AutoCloseable {
+public final class StoreServerProcess implements AutoCloseable {
+  /** The store's command line, {@code vigil store}. */
+  public static final String MAIN = "dev.vigil.store.cli.StoreCli";
   private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
   private final Process process;
   private final Thread reader;
@@ -37,7 +42,7 @@ final class StoreServerProcess implements AutoCloseable {
     reader.start();
   }
 
-  static StoreServerProcess start(Path dataDir, String bootstrapServers) throws IOException {
+  public static StoreServerProcess start(Path dataDir, String bootstrapServers) throws IOException {
     return start(dataDir, bootstrapServers, List.of(), Map.of());
   }
 
@@ -46,10 +51,10 @@ final class StoreServerProcess implements AutoCloseable {
    * @param environment variables for the child on top of this JVM's; the admin token variable is never
    *     inherited, so a developer's shell does not change what a test sees
    */
-  static StoreServerProcess start(Path dataDir, String bootstrapServers, List<String> extraArgs, Map<String, String> environment)
+  public static StoreServerProcess start(Path dataDir, String bootstrapServers, List<String> extraArgs, Map<String, String> environment)
       throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.vigil.store.cli.StoreCli",
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), MAIN,
         "serve", "--port", "0", "--data-dir", dataDir.toString(), "--bootstrapServers", bootstrapServers,
         "--status-seconds", "0"));
     command.addAll(extraArgs);
@@ -83,31 +88,31 @@ final class StoreServerProcess implements AutoCloseable {
     port.completeExceptionally(new IllegalStateException("store process exited before listening:\n" + output()));
   }
 
-  int awaitPort(Duration timeout) throws Exception {
+  public int awaitPort(Duration timeout) throws Exception {
     return port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  String output() {
+  public String output() {
     synchronized (lastLines) {
       return String.join("\n", lastLines);
     }
   }
 
   /** Everything printed so far (up to 4 MB). */
-  String allOutput() {
+  public String allOutput() {
     synchronized (lastLines) {
       return allOutput.toString();
     }
   }
 
   /** SIGKILL: the JVM gets no chance to close RocksDB or anything else. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** SIGTERM: shutdown hooks close the store cleanly. Returns once all its output has been read. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
