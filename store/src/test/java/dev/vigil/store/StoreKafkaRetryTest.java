@@ -34,8 +34,10 @@ class StoreKafkaRetryTest {
          VigilStoreClient client = VigilStoreClient.connect("http://localhost:" + server.port())) {
       String health = "http://localhost:" + server.port() + "/health";
       RealTimeIngestion ingestion = server.store(STORE).ingestion();
-      Await.until(() -> ingestion.state() == RealTimeIngestion.State.WAITING_FOR_KAFKA, Duration.ofSeconds(30),
-          () -> "ingestion waiting for Kafka; it is " + ingestion.state());
+      // Waiting from the start ("a first answer from Kafka"); the health names the failure once an attempt failed.
+      Await.until(() -> ingestion.state() == RealTimeIngestion.State.WAITING_FOR_KAFKA && String.valueOf(ingestion.waitingFor())
+              .contains("attempt"), Duration.ofSeconds(30),
+          () -> "ingestion waiting for Kafka after a failed attempt; it is " + ingestion.state() + ", waiting for " + ingestion.waitingFor());
       HttpResponse<String> waiting = RawHttp.send("GET", health, null);
       assertThat(waiting.statusCode()).isEqualTo(503);
       JsonNode store = storeHealth(waiting);
