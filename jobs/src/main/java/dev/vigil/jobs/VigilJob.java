@@ -42,7 +42,10 @@ public final class VigilJob {
       if (StreamingJobDefaults.isClusterMaster(master)) {
         System.out.printf("vigil-%s submitted to the Flink cluster at %s (web UI http://%s); ./vigil status shows it%n", job, master, master);
       }
-    } catch (IllegalArgumentException | IllegalStateException | CommandFailure e) {
+    } catch (CommandFailure e) {
+      System.err.println("vigil " + job + ": " + e.getMessage()); // what the job needs is not there: exit 1, as the CLI
+      System.exit(1);
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("vigil " + job + ": " + e.getMessage());
       System.exit(2);
     }

@@ -124,17 +124,17 @@ public final class FlinkRest {
    * The job's Beam counters as Flink reports them: a user metric per step and subtask whose name ends in
    * {@code <namespace>_<name>} with the namespace's dots turned into underscores ({@code vigil.filter} and
    * {@code partials_emitted} give {@code vigil_filter_partials_emitted}). Summed over steps and subtasks, keyed by
-   * that name; only names starting with {@code prefix} ({@code vigil_}). Distributions, which Flink shows as text,
-   * are left out.
+   * that name; only the names {@code wanted} accepts (a query names each metric it reads). Distributions, which Flink
+   * shows as text, are left out.
    */
-  public Map<String, Long> beamCounters(String jobId, String prefix) {
+  public Map<String, Long> beamCounters(String jobId, java.util.function.Predicate<String> wanted) {
     Map<String, Long> out = new java.util.TreeMap<>();
     for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
       String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
       List<String> ids = new ArrayList<>();
       for (JsonNode m : get(path)) {
         String id = m.path("id").asText();
-        if (id.substring(id.lastIndexOf('.') + 1).startsWith(prefix)) {
+        if (wanted.test(id.substring(id.lastIndexOf('.') + 1))) {
           ids.add(id);
         }
       }

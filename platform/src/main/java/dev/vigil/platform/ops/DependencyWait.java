@@ -28,7 +28,10 @@ public final class DependencyWait {
 
   private DependencyWait() {}
 
-  /** A probe answers empty when the dependency is there, or why it is not. */
+  /**
+   * A probe answers empty when the dependency is there, or why it is not. Each failed probe prints one line; the
+   * last probe runs at the deadline, and the failure then names the last reason.
+   */
   public static void await(String what, Supplier<Optional<String>> probe, Duration timeout) {
     long start = System.nanoTime();
     long backoffMs = 1_000;
@@ -41,14 +44,16 @@ public final class DependencyWait {
         }
         return;
       }
-      long waitedMs = (System.nanoTime() - start) / 1_000_000;
-      if (!timeout.isZero() && waitedMs + backoffMs > timeout.toMillis()) {
+      long leftMs = timeout.isZero() ? Long.MAX_VALUE : timeout.toMillis() - (System.nanoTime() - start) / 1_000_000;
+      if (leftMs <= 0) {
         ProgressLine.done();
         throw new CommandFailure(what + " did not answer within " + timeout.toSeconds() + " s: " + problem.get());
       }
-      ProgressLine.show(String.format("waiting for %s: %s (attempt %d, next in %d s)", what, problem.get(), attempt, backoffMs / 1000));
+      long sleepMs = Math.min(backoffMs, leftMs);
+      ProgressLine.show(String.format("waiting for %s: %s (attempt %d, next in %d s)", what, problem.get(), attempt,
+          Math.max(1, sleepMs / 1000)));
       try {
-        Thread.sleep(backoffMs); // backoff between probes of an external service
+        Thread.sleep(sleepMs); // backoff between probes of an external service
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CommandFailure("interrupted while waiting for " + what, e);

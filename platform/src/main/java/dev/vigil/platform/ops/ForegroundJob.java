@@ -39,7 +39,8 @@ public final class ForegroundJob {
     awaitDependencies(options);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     JobStatusLine status = null;
-    if (FlinkRunner.class.equals(options.getRunner()) && "[local]".equals(flink.getFlinkMaster())) {
+    // The port is known unless the user's own --flinkConfDir configures the embedded cluster.
+    if (FlinkRunner.class.equals(options.getRunner()) && "[local]".equals(flink.getFlinkMaster()) && options.getFlinkRestPort() > 0) {
       String rest = options.getFlinkBindAddress() + ":" + options.getFlinkRestPort();
       System.out.printf("%s: Flink web UI at http://%s%n", options.getJobName(), rest);
       if (options.getStatusIntervalSeconds() > 0) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,70 +31,79 @@ public final class JobStatusLine implements AutoCloseable {
       return new Figure(label, java.util.Arrays.stream(names).map(n -> FlinkRest.flinkMetricName(namespace, n)).toList());
     }
 
+    /** Whether this figure sums the counter Flink names {@code flinkName}. */
+    boolean counts(String flinkName) {
+      return flinkNames.stream().anyMatch(c -> c.endsWith("*") ? flinkName.startsWith(c.substring(0, c.length() - 1)) : flinkName.equals(c));
+    }
+
     long valueIn(Map<String, Long> counters) {
-      long sum = 0;
-      for (String c : flinkNames) {
-        if (c.endsWith("*")) {
-          String prefix = c.substring(0, c.length() - 1);
-          sum += counters.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue).sum();
-        } else {
-          sum += counters.getOrDefault(c, 0L);
-        }
-      }
-      return sum;
+      return counters.entrySet().stream().filter(e -> counts(e.getKey())).mapToLong(Map.Entry::getValue).sum();
     }
   }
 
   /** Where the job's input lag is read: the operator's Kafka settings (brokers, security), group and topic. */
   public record LagSource(KafkaClientSettings kafka, String group, String topic) {}
 
-  private final Thread thread;
+  /** A figure's value when it was last read, for its rate. */
+  public record Sample(long value, long nanos) {}
 
-  private JobStatusLine(Thread thread) {
-    this.thread = thread;
+  private final Thread thread;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JobStatusLine(String jobName, FlinkRest rest, Duration interval, List<Figure> figures, LagSource lag) {
+    this.thread = new Thread(() -> loop(jobName, rest, interval, figures, lag), jobName + "-status");
+    thread.setDaemon(true);
   }
 
   /** Starts printing the status of {@code jobName} on the Flink REST endpoint {@code restAddress} (host:port). */
   public static JobStatusLine start(String jobName, String restAddress, Duration interval, List<Figure> figures, LagSource lag) {
-    Thread t = new Thread(() -> loop(jobName, new FlinkRest(restAddress), interval, figures, lag), jobName + "-status");
-    t.setDaemon(true);
-    t.start();
-    return new JobStatusLine(t);
+    JobStatusLine status = new JobStatusLine(jobName, new FlinkRest(restAddress), interval, figures, lag);
+    status.thread.start();
+    return status;
   }
 
-  private static void loop(String jobName, FlinkRest rest, Duration interval, List<Figure> figures, LagSource lag) {
-    Map<String, Long> previous = new HashMap<>();
-    long previousNanos = System.nanoTime();
-    while (!Thread.currentThread().isInterrupted()) {
+  private void loop(String jobName, FlinkRest rest, Duration interval, List<Figure> figures, LagSource lag) {
+    Map<String, Sample> previous = new HashMap<>();
+    while (!closed.get()) {
       try {
         Thread.sleep(interval.toMillis()); // the status line's period
       } catch (InterruptedException e) {
         return;
       }
-      long now = System.nanoTime();
+      String line;
       try {
-        ProgressLine.show(line(jobName, rest, figures, lag, previous, (now - previousNanos) / 1e9));
+        line = line(jobName, rest, figures, lag, previous);
       } catch (RuntimeException e) {
         LOG.debug("status line: {}", e.toString());
-        ProgressLine.show(jobName + ": starting (Flink's REST API at " + rest.master() + " does not answer yet)");
+        line = jobName + ": starting (Flink's REST API at " + rest.master() + " does not answer yet)";
       }
-      previousNanos = now;
+      if (closed.get()) {
+        return; // the job ended while this line was being read: print nothing after it
+      }
+      ProgressLine.show(line);
     }
   }
 
-  /** One status line now; {@code previous} holds the figures of the last line (for rates), updated here. */
-  public static String line(String jobName, FlinkRest rest, List<Figure> figures, LagSource lag, Map<String, Long> previous, double seconds) {
+  /**
+   * One status line now. {@code previous} holds each figure's last sample, for its rate, and is updated here; a rate
+   * that would be negative (the job restarted and its counters began again) is not shown.
+   */
+  public static String line(String jobName, FlinkRest rest, List<Figure> figures, LagSource lag, Map<String, Sample> previous) {
     Optional<FlinkRest.Job> job = rest.activeJob(jobName);
     if (job.isEmpty()) {
       return jobName + ": not running on the embedded Flink cluster (yet)";
     }
     List<String> parts = new ArrayList<>();
     parts.add(jobName + " " + job.get().state() + " " + elapsed(System.currentTimeMillis() - job.get().startTimeMs()));
-    Map<String, Long> counters = rest.beamCounters(job.get().id(), "vigil_");
+    Map<String, Long> counters = rest.beamCounters(job.get().id(), name -> figures.stream().anyMatch(f -> f.counts(name)));
+    long now = System.nanoTime();
     for (Figure f : figures) {
       long value = f.valueIn(counters);
-      Long before = previous.put(f.label(), value);
-      String rate = before == null || seconds <= 0 ? "" : String.format(" (%,d/s)", Math.round((value - before) / seconds));
+      Sample before = previous.put(f.label(), new Sample(value, now));
+      String rate = "";
+      if (before != null && now > before.nanos() && value >= before.value()) {
+        rate = String.format(" (%,d/s)", Math.round((value - before.value()) / ((now - before.nanos()) / 1e9)));
+      }
       parts.add(String.format("%s %,d%s", f.label(), value, rate));
     }
     FlinkRest.Checkpoints c = rest.checkpoints(job.get().id());
@@ -102,8 +112,12 @@ public final class JobStatusLine implements AutoCloseable {
     if (lag != null) {
       try {
         parts.add(String.format("lag %,d", ConsumerGroupLag.read(lag.kafka(), lag.group(), lag.topic()).total()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        parts.add("lag unknown");
       } catch (Exception e) {
-        parts.add("lag unknown: Kafka at " + lag.kafka().bootstrapServers() + " did not answer");
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        parts.add("lag unknown: Kafka at " + lag.kafka().bootstrapServers() + " did not answer (" + cause.getClass().getSimpleName() + ")");
       }
     }
     return String.join(" | ", parts);
@@ -116,9 +130,16 @@ public final class JobStatusLine implements AutoCloseable {
         : d.toSeconds() + "s";
   }
 
+  /** Stops the line; nothing is printed after this returns (it waits briefly for a line being read). */
   @Override
   public void close() {
+    closed.set(true);
     thread.interrupt();
+    try {
+      thread.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     ProgressLine.done();
   }
 }

@@ -16,9 +16,12 @@ import org.apache.beam.sdk.util.CoderUtils;
  * is writing by copying an entry the first time it is read afterwards (copy-on-write). With {@code --fasterCopy}
  * Beam's state serializer copies by reference, so that copy is the same object: a DoFn that updated it in place
  * would change what the running checkpoint writes, and the checkpoint would hold an event that came after its
- * barrier (counted twice after a recovery; the kill-and-recover test caught it). The Flink runner ends a bundle
- * before every barrier, so no checkpoint starts within a bundle: an object that this bundle copied or created can
- * be updated in place until the bundle ends; any other object is copied once before its first update.
+ * barrier (counted twice after a recovery; the kill-and-recover test caught it). The Flink runner finishes the open
+ * bundle before it snapshots keyed state ({@code DoFnOperator.snapshotState}), and timers fire inside bundles, so no
+ * state snapshot is taken within a bundle: an object that this bundle copied or created can be updated in place until
+ * the bundle ends; any other object is copied once before its first update. (Beam's own combining state, used by
+ * triggers, updates its accumulator in place too; a streaming job must not rely on a combiner's state surviving
+ * checkpoints exactly while {@code --fasterCopy} is on.)
  * One copy per key per bundle, instead of deep copies of every element between steps without {@code --fasterCopy}.
  *
  * <p>Not thread-safe: one per DoFn instance, with {@link #bundleEnded} called from {@code @StartBundle} and

@@ -24,9 +24,14 @@ class DependencyWaitTest {
   @Test
   void oneThatNeverDoesFailsInOneLineNamingWhatAndWhy() {
     long start = System.nanoTime();
-    assertThatThrownBy(() -> DependencyWait.await("the test service", () -> Optional.of("connection refused"), Duration.ofSeconds(2)))
+    AtomicInteger probes = new AtomicInteger();
+    assertThatThrownBy(() -> DependencyWait.await("the test service", () -> {
+      probes.incrementAndGet();
+      return Optional.of("connection refused");
+    }, Duration.ofSeconds(2)))
         .isInstanceOf(CommandFailure.class)
         .hasMessage("the test service did not answer within 2 s: connection refused");
+    assertThat(probes).as("at 0 s, 1 s and at the deadline").hasValue(3);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
