@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,8 +63,7 @@ final class StatusCommand implements Callable<Integer> {
           String.join(", ", perPartition));
     } catch (Exception e) {
       // Kafka's own messages (an authentication failure, a timeout) name no setting's value.
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      return "lag: Kafka at " + servers + " did not answer (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+      return "lag: Kafka at " + servers + " did not answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
     }
   }
 

@@ -4,6 +4,7 @@ import dev.vigil.schemas.config.KafkaClientSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,8 +23,19 @@ public record ConsumerGroupLag(String group, String topic, Map<Integer, Long> pe
     return perPartition.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Reads it through an admin client with the operator's settings {@code kafka} (brokers, security); fails on timeout. */
+  /**
+   * Reads it through an admin client with the operator's settings {@code kafka} (brokers, security). Fails with Kafka's
+   * own exception (an authentication failure, an unknown topic; its message names no setting's value) or on timeout.
+   */
   public static ConsumerGroupLag read(KafkaClientSettings kafka, String group, String topic) throws Exception {
+    try {
+      return readThrough(kafka, group, topic);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static ConsumerGroupLag readThrough(KafkaClientSettings kafka, String group, String topic) throws Exception {
     try (Admin admin = Admin.create(kafka.clientConfig(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000)))) {
       int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();

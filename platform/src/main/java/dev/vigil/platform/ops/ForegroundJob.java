@@ -20,9 +20,8 @@ public final class ForegroundJob {
   private ForegroundJob() {}
 
   /** Waits for the Kafka brokers and, for a cluster {@code --flinkMaster}, the Flink master's REST endpoint. */
-  public static void awaitDependencies(KafkaPipelineOptions options) {
+  private static void awaitDependencies(KafkaPipelineOptions options, KafkaClientSettings kafka) {
     Duration timeout = Duration.ofSeconds(options.getAwaitDependenciesSeconds());
-    KafkaClientSettings kafka = KafkaConnection.of(options).settingsHere();
     DependencyWait.await("Kafka at " + options.getBootstrapServers(), () -> DependencyWait.probeKafka(kafka), timeout);
     String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
     if (FlinkRunner.class.equals(options.getRunner()) && StreamingJobDefaults.isClusterMaster(master)) {
@@ -36,7 +35,8 @@ public final class ForegroundJob {
    */
   public static PipelineResult run(Pipeline pipeline, List<JobStatusLine.Figure> figures, String inputTopic) {
     KafkaPipelineOptions options = pipeline.getOptions().as(KafkaPipelineOptions.class);
-    awaitDependencies(options);
+    KafkaClientSettings kafka = KafkaConnection.of(options).settingsHere(); // read once: the wait and the lag use it
+    awaitDependencies(options, kafka);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     JobStatusLine status = null;
     // The port is known unless the user's own --flinkConfDir configures the embedded cluster.
@@ -45,7 +45,7 @@ public final class ForegroundJob {
       System.out.printf("%s: Flink web UI at http://%s%n", options.getJobName(), rest);
       if (options.getStatusIntervalSeconds() > 0) {
         status = JobStatusLine.start(options.getJobName(), rest, Duration.ofSeconds(options.getStatusIntervalSeconds()), figures,
-            new JobStatusLine.LagSource(KafkaConnection.of(options).settingsHere(), options.getConsumerGroup(), inputTopic));
+            new JobStatusLine.LagSource(kafka, options.getConsumerGroup(), inputTopic));
       }
     }
     try {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one-line status a job run in the foreground prints every {@code interval}: its state on the embedded Flink
  * cluster, a few Beam counters with their rates, the last checkpoint, and its consumer group's lag, e.g.
- * <pre>vigil-filter RUNNING 2m10s | read 120,400 (1,010/s) | partials 9,800 (80/s) | dead letters 12 | checkpoint #13 4 s ago | lag 1,200</pre>
+ * <pre>vigil-filter RUNNING 2m10s | read 120,400 (1,010/s) | partials 9,800 (80/s) | dead letters 12 (0/s) | checkpoint #13 4s ago | lag 1,200</pre>
  * Read from Flink's REST API and Kafka, as an operator's tools would, not from inside the job.
  */
 public final class JobStatusLine implements AutoCloseable {
@@ -116,8 +116,7 @@ public final class JobStatusLine implements AutoCloseable {
         Thread.currentThread().interrupt();
         parts.add("lag unknown");
       } catch (Exception e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-        parts.add("lag unknown: Kafka at " + lag.kafka().bootstrapServers() + " did not answer (" + cause.getClass().getSimpleName() + ")");
+        parts.add("lag unknown: Kafka at " + lag.kafka().bootstrapServers() + " did not answer (" + e.getClass().getSimpleName() + ")");
       }
     }
     return String.join(" | ", parts);
