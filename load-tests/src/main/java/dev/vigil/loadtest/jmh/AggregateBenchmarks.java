@@ -37,7 +37,7 @@ public class AggregateBenchmarks {
     events.sort(Comparator.comparingLong(ExtractedActivity::getMemberId).thenComparingLong(ExtractedActivity::getTimestampMs));
     kept = HotPathData.cycle(events, HotPathData.BATCH).toArray(new ExtractedActivity[0]);
 
-    List<MemberActivityPartial> all = new ArrayList<>(HotPathData.partials(100 * HotPathData.BATCH));
+    List<MemberActivityPartial> all = new ArrayList<>(HotPathData.partials(30 * HotPathData.BATCH));
     all.sort(Comparator.comparingLong(MemberActivityPartial::getMemberId).thenComparingLong(MemberActivityPartial::getWindowStartMs));
     partials = HotPathData.cycle(all, HotPathData.BATCH).toArray(new MemberActivityPartial[0]);
     decoded = new MemberActivityAggregate[partials.length];

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -90,7 +91,12 @@ public final class JmhBench {
       }
       options.resultFormat(ResultFormatType.JSON).result(s.out().toString());
     }
-    Collection<RunResult> results = new Runner(options.build()).run();
+    Collection<RunResult> results;
+    try {
+      results = new Runner(options.build()).run();
+    } catch (NoBenchmarksException e) {
+      results = List.of();
+    }
     if (results.isEmpty()) {
       throw new IllegalArgumentException("no benchmark of " + PACKAGE + " matches --include " + s.include());
     }

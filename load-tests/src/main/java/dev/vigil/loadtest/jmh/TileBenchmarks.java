@@ -44,7 +44,7 @@ public class TileBenchmarks {
   @Setup
   public void setUp() {
     layout = TileLayout.parse(HotPathData.WINDOWS);
-    List<MemberActivityPartial> all = HotPathData.partials(100 * HotPathData.BATCH); // oldest window first
+    List<MemberActivityPartial> all = HotPathData.partials(30 * HotPathData.BATCH); // oldest window first
     partials = HotPathData.cycle(all, HotPathData.BATCH).toArray(new MemberActivityPartial[0]);
 
     Map<Long, MemberTiles> byMember = new LinkedHashMap<>();
