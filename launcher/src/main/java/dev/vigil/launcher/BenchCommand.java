@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that compare the pipelines with plain-loop baselines (numbers go to docs/performance.md).",
     subcommands = {BenchCommand.Filter.class, BenchCommand.Scoring.class, BenchCommand.Model.class, BenchCommand.StoreReads.class,
-        BenchCommand.Sketches.class, BenchCommand.Replay.class})
+        BenchCommand.Sketches.class, BenchCommand.Replay.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
   @Override
@@ -207,6 +207,39 @@ final class BenchCommand implements Runnable {
         dev.vigil.replay.ReplayPeriod.parse(from, to); // one-line errors for bad instants
       }
       dev.vigil.loadtest.bench.ReplayBenchmark.run(events, hours, members, rounds, work, archive, from, to);
+      return 0;
+    }
+  }
+
+  @Command(name = "jmh", mixinStandardHelpOptions = true, description = {
+      "JMH microbenchmarks of the hot paths on the jobs' own core and scoring classes: parse, extract, the whole filter",
+      "step, aggregate add, partial merge, tile update with window features, scoring batches of 1/64/1024 rows.",
+      "Runs in forked JVMs with this JVM's class path and flags; prints benchmark, score, error, unit (ops/s per thread)."})
+  static final class Jmh implements Callable<Integer> {
+    @Option(names = "--include", defaultValue = ".*", description = "Regular expression on Class.method names,"
+        + " e.g. 'FilterBenchmarks|merge' (default: ${DEFAULT-VALUE})")
+    String include;
+
+    @Option(names = "--forks", defaultValue = "1", description = "Forked JVMs per benchmark; 0 runs in this JVM (default: ${DEFAULT-VALUE})")
+    int forks;
+
+    @Option(names = "--warmup-iterations", defaultValue = "3", description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE})")
+    int warmupIterations;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations per fork (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--time", defaultValue = "1s", description = "Duration of each iteration, e.g. 500ms, 2s (default: ${DEFAULT-VALUE})")
+    String time;
+
+    @Option(names = "--out", description = "Also write JMH's JSON results to this file")
+    java.nio.file.Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      // The constructor checks every flag and fails in one line.
+      dev.vigil.loadtest.jmh.JmhBench.run(new dev.vigil.loadtest.jmh.JmhBench.Settings(include, forks, warmupIterations, iterations,
+          time, out, false), System.out);
       return 0;
     }
   }

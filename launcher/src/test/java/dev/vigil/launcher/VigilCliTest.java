@@ -79,6 +79,19 @@ class VigilCliTest {
   }
 
   @Test
+  void benchJmhChecksItsFlagsInOneLine() {
+    assertThat(VigilCli.execute("bench", "jmh", "--forks", "-1")).isEqualTo(2);
+    assertThat(VigilCli.execute("bench", "jmh", "--iterations", "0")).isEqualTo(2);
+    assertThat(VigilCli.execute("bench", "jmh", "--time", "soon")).isEqualTo(2);
+    assertThat(VigilCli.execute("bench", "jmh", "--include", "NoSuchBenchmark", "--forks", "0")).isEqualTo(2);
+    assertThat(stderr().strip().lines()).containsExactly(
+        "vigil bench jmh: --forks must be >= 0, got -1",
+        "vigil bench jmh: --iterations must be >= 1, got 0",
+        "vigil bench jmh: --time must be a duration such as 1s, 500ms or 2min, got 'soon'",
+        "vigil bench jmh: no benchmark of dev.vigil.loadtest.jmh matches --include NoSuchBenchmark");
+  }
+
+  @Test
   void unknownOptionIsReported() {
     assertThat(VigilCli.execute("kafka", "--prot", "1")).isEqualTo(2);
     assertThat(stderr()).contains("Unknown options: '--prot'");
