@@ -29,6 +29,28 @@ public final class ParsePartials extends PTransform<PCollection<RawRecord>, PCol
     return out;
   }
 
+  /**
+   * Which count of {@code p} is negative, or null. The filter only ever adds events, so a negative count is a foreign
+   * or corrupt record; merged, it could bring a tile's count back to zero with its event times still set, which the
+   * timeline's coder does not keep, so a checkpoint would change the member's features.
+   */
+  static String negativeCount(MemberActivityPartial p) {
+    if (p.getEventCount() < 0) {
+      return "negative event_count " + p.getEventCount();
+    }
+    for (var c : p.getTypeCountsList()) {
+      if (c.getCount() < 0) {
+        return "negative count " + c.getCount() + " of type " + c.getType();
+      }
+    }
+    for (var c : p.getUserAgentClassCountsList()) {
+      if (c.getCount() < 0) {
+        return "negative count " + c.getCount() + " of user-agent class " + c.getUserAgentClass();
+      }
+    }
+    return null;
+  }
+
   static final class DecodeFn extends DoFn<RawRecord, MemberActivityPartial> {
     private final BundleCounter read = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ);
 
@@ -44,6 +66,11 @@ public final class ParsePartials extends PTransform<PCollection<RawRecord>, PCol
         if (p.getMemberId() == 0 || p.getWindowEndMs() <= p.getWindowStartMs()) {
           out.get(DEAD_LETTERS).output(DeadLetters.of(record, DeadLetterReason.MISSING_REQUIRED_FIELD,
               "partial needs member_id and a window", "model/ParsePartials"));
+          return;
+        }
+        String negative = negativeCount(p);
+        if (negative != null) {
+          out.get(DEAD_LETTERS).output(DeadLetters.of(record, DeadLetterReason.INVALID_FIELD, negative, "model/ParsePartials"));
           return;
         }
         read.inc();
