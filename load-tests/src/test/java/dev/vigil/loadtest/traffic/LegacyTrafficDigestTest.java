@@ -2,7 +2,6 @@ package dev.vigil.loadtest.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.schemas.v1.ActivityEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,20 +62,18 @@ class LegacyTrafficDigestTest {
     });
   }
 
-  /** ActivityProducer.run's choice and bytes per record, for send times {@code T0 + i}. */
+  /** ActivityProducer.run's records (its TrafficRecords), for send times {@code T0 + i}. */
   private static String producerDigest(SyntheticActivityGenerator g, long seed, double malformedFraction, double healthCheckFraction) {
     return sha256(out -> {
-      SplittableRandom mix = new SplittableRandom(seed ^ 0x5eed);
+      TrafficRecords records = new TrafficRecords(g, seed ^ 0x5eed, malformedFraction, healthCheckFraction);
       for (int i = 0; i < 20_000; i++) {
-        long now = T0 + i;
-        double roll = mix.nextDouble();
-        if (roll < malformedFraction) {
-          byte[] bad = g.malformed(now);
-          out.writeInt(bad.length);
-          out.write(bad);
+        if (records.next(T0 + i) == TrafficRecords.Kind.MALFORMED) {
+          out.writeInt(records.value().length);
+          out.write(records.value());
         } else {
-          ActivityEvent e = roll < malformedFraction + healthCheckFraction ? g.healthCheck(now) : g.next(now);
-          e.writeDelimitedTo(out);
+          assertThat(records.key()).asString().isEqualTo(Long.toString(records.event().getMemberId()));
+          assertThat(records.value()).isEqualTo(records.event().toByteArray());
+          records.event().writeDelimitedTo(out);
         }
       }
     });
