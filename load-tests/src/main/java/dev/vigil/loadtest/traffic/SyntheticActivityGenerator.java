@@ -325,9 +325,13 @@ public final class SyntheticActivityGenerator {
     if (!mix.dailyRhythm()) {
       return true;
     }
+    return random.nextDouble() < ACTIVITY_BY_LOCAL_HOUR[localHour(memberId, timestampMs)];
+  }
+
+  /** The member's local hour at {@code timestampMs}, in its time zone (stable per member). */
+  int localHour(long memberId, long timestampMs) {
     int offsetHours = UTC_OFFSETS_HOURS[pick(memberId, 14, UTC_OFFSETS_HOURS.length)];
-    int localHour = (int) Math.floorMod(Math.floorDiv(timestampMs, HOUR_MS) + offsetHours, 24L);
-    return random.nextDouble() < ACTIVITY_BY_LOCAL_HOUR[localHour];
+    return (int) Math.floorMod(Math.floorDiv(timestampMs, HOUR_MS) + offsetHours, 24L);
   }
 
   /**
