@@ -24,7 +24,7 @@ final class TrafficProducers {
 
   /**
    * Throughput first: no idempotence (no sequence bookkeeping per partition), bigger batches and a longer
-   * linger, more buffer for bursts. acks=all stays (Vigil owns it) so an acknowledged record is in the topic.
+   * linger, more buffer for bursts (per producer; LoadGenerator has one per thread). acks=all stays (Vigil owns it) so an acknowledged record is in the topic.
    */
   static final Map<String, String> LOAD_GENERATOR = Map.of(
       ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
@@ -32,7 +32,7 @@ final class TrafficProducers {
       ProducerConfig.LINGER_MS_CONFIG, "10",
       ProducerConfig.BATCH_SIZE_CONFIG, "262144",
       ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-      ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
+      ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L << 20));
 
   private TrafficProducers() {}
 
@@ -43,6 +43,22 @@ final class TrafficProducers {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     return new KafkaProducer<>(kafka.clientConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Fetches the topic's partitions before a timed run, so its first sends do not wait for metadata while the
+   * clock runs; IllegalArgumentException (one line) if no broker answers.
+   */
+  static void fetchMetadata(Producer<byte[], byte[]> producer, String topic, String bootstrapServers) {
+    try {
+      producer.partitionsFor(topic);
+    } catch (TimeoutException e) {
+      throw noBroker(bootstrapServers, e);
+    }
+  }
+
+  private static IllegalArgumentException noBroker(String bootstrapServers, TimeoutException e) {
+    return new IllegalArgumentException("no Kafka broker answered at " + bootstrapServers + " within 5 s (" + e.getMessage() + ")");
   }
 
   /**
@@ -74,17 +90,13 @@ final class TrafficProducers {
       try {
         producer.send(record, this);
       } catch (TimeoutException e) {
-        throw noBroker(e);
+        throw noBroker(bootstrapServers, e);
       }
       Exception failure = firstFailure.get();
       if (failure != null && acknowledged.sum() == 0) {
-        throw failure instanceof TimeoutException t ? noBroker(t)
+        throw failure instanceof TimeoutException t ? noBroker(bootstrapServers, t)
             : new IllegalArgumentException("Kafka at " + bootstrapServers + " refused the first records: " + failure.getMessage());
       }
-    }
-
-    private IllegalArgumentException noBroker(TimeoutException e) {
-      return new IllegalArgumentException("no Kafka broker answered at " + bootstrapServers + " within 5 s (" + e.getMessage() + ")");
     }
 
     long acknowledged() {
