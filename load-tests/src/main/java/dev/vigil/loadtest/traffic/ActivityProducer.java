@@ -2,14 +2,11 @@ package dev.vigil.loadtest.traffic;
 
 import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.ActivityEvent;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes synthetic traffic to a raw topic as an outside producer would: value = serialized
@@ -18,7 +15,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ActivityProducer {
 
-  /** What one run published. */
   /** Records sent by kind, and how many of them the broker acknowledged (the rest failed). */
   public record Summary(long valid, long healthChecks, long malformed, long elapsedMs, long acknowledged) {
     public long total() {
@@ -66,67 +62,31 @@ public final class ActivityProducer {
    */
   public static Summary run(Settings s, SyntheticActivityGenerator generator, Consumer<ActivityEvent> sent,
       LongConsumer progress) {
-    java.util.SplittableRandom mix = new java.util.SplittableRandom(s.seed() ^ 0x5eed);
-    Map<String, Object> props = s.kafka().clientConfig(Map.of(
-        ProducerConfig.LINGER_MS_CONFIG, "5",
-        ProducerConfig.BATCH_SIZE_CONFIG, "131072",
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-        // A broker that is not there is reported in seconds, not after the client's default minute of retries.
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000",
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000",
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"));
-    java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicReference<Exception> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    TrafficRecords records = new TrafficRecords(generator, s.seed() ^ 0x5eed, s.malformedFraction(), s.healthCheckFraction());
+    TrafficProducers.Acknowledgements acks = new TrafficProducers.Acknowledgements(s.kafka().bootstrapServers());
     long valid = 0;
     long health = 0;
     long bad = 0;
     long start = System.nanoTime();
     long lastReport = start;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = TrafficProducers.open(s.kafka(), TrafficProducers.ACTIVITY_PRODUCER)) {
       for (long i = 0; i < s.count(); i++) {
         if (s.ratePerSecond() > 0) {
           long due = start + (long) (i * 1e9 / s.ratePerSecond());
           long wait = due - System.nanoTime();
           if (wait > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            LockSupport.parkNanos(wait);
           }
         }
-        long now = System.currentTimeMillis();
-        double roll = mix.nextDouble();
-        byte[] key;
-        byte[] value;
-        if (roll < s.malformedFraction()) {
-          key = null;
-          value = generator.malformed(now);
-          bad++;
-        } else {
-          ActivityEvent e = roll < s.malformedFraction() + s.healthCheckFraction() ? generator.healthCheck(now) : generator.next(now);
-          if (e.getUserAgent().equals(SyntheticActivityGenerator.HEALTH_CHECK_AGENT)) {
-            health++;
-          } else {
+        switch (records.next(System.currentTimeMillis())) {
+          case MALFORMED -> bad++;
+          case HEALTH_CHECK -> health++;
+          case VALID -> {
             valid++;
-            sent.accept(e);
+            sent.accept(records.event());
           }
-          key = Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8);
-          value = e.toByteArray();
         }
-        try {
-          producer.send(new ProducerRecord<>(s.topic(), key, value), (meta, error) -> {
-            if (error == null) {
-              acknowledged.incrementAndGet();
-            } else {
-              firstFailure.compareAndSet(null, error);
-            }
-          });
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-          throw new IllegalArgumentException("no Kafka broker answered at " + s.kafka().bootstrapServers() + " within 5 s (" + e.getMessage() + ")");
-        }
-        if (firstFailure.get() != null && acknowledged.get() == 0) {
-          Exception failure = firstFailure.get();
-          throw new IllegalArgumentException(failure instanceof org.apache.kafka.common.errors.TimeoutException
-              ? "no Kafka broker answered at " + s.kafka().bootstrapServers() + " within 5 s (" + failure.getMessage() + ")"
-              : "Kafka at " + s.kafka().bootstrapServers() + " refused the first records: " + failure.getMessage());
-        }
+        acks.send(producer, new ProducerRecord<>(s.topic(), records.key(), records.value()));
         long t = System.nanoTime();
         if (t - lastReport >= 1_000_000_000L) {
           progress.accept(i + 1);
@@ -136,6 +96,6 @@ public final class ActivityProducer {
       producer.flush();
     }
     progress.accept(s.count());
-    return new Summary(valid, health, bad, (System.nanoTime() - start) / 1_000_000, acknowledged.get());
+    return new Summary(valid, health, bad, (System.nanoTime() - start) / 1_000_000, acks.acknowledged());
   }
 }

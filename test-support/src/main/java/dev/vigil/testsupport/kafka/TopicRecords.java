@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.vigil.schemas.v1.AbuseScore;
+import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.MemberActivityPartial;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The values of the jobs' and the store's topics, decoded as read ({@code KafkaTopics.readAll}/{@code awaitRecords}):
- * partials of the filtered topic, verdicts of the scores and store topics, dead letters. A value that does not decode
+ * partials of the filtered topic, verdicts of the scores and store topics, dead letters, events of a raw topic without malformed records. A value that does not decode
  * fails the test: those topics hold nothing else.
  */
 public final class TopicRecords {
@@ -25,6 +26,11 @@ public final class TopicRecords {
 
   public static List<MemberActivityPartial> partials(List<ConsumerRecord<byte[], byte[]>> records) {
     return parseAll(records, MemberActivityPartial.parser());
+  }
+
+  /** Events of a raw activity topic (one that holds only valid events). */
+  public static List<ActivityEvent> activityEvents(List<ConsumerRecord<byte[], byte[]>> records) {
+    return parseAll(records, ActivityEvent.parser());
   }
 
   public static List<DeadLetter> deadLetters(List<ConsumerRecord<byte[], byte[]>> records) {
