@@ -155,7 +155,7 @@ public final class LoadGenerator {
       ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon("vigil-load-reporter"));
       long elapsedMs;
       try {
-        // A producer per thread: on two cores it sent 10-60 % more than one shared by the threads (its one
+        // A producer per thread: on two cores it sent 20-60 % more than one shared by the threads (its one
         // accumulator and I/O thread are where shared sends meet); see load-tests/README.md.
         for (int i = 0; i < s.threads(); i++) {
           producers.add(TrafficProducers.open(s.kafka(), TrafficProducers.LOAD_GENERATOR));
