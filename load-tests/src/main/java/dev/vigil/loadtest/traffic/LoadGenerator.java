@@ -122,6 +122,7 @@ public final class LoadGenerator {
   private static final class Run {
     private final Settings s;
     private final Listener listener;
+    private final Duration abuseOnsetSpread;
     private final List<SyntheticActivityGenerator> partitions = new ArrayList<>();
     private final TrafficProducers.Acknowledgements acks;
     /** Records sent per thread, and by kind per thread (valid, health check, malformed). */
@@ -140,6 +141,11 @@ public final class LoadGenerator {
       this.acks = new TrafficProducers.Acknowledgements(s.kafka().bootstrapServers());
       this.sent = new AtomicLongArray(s.threads());
       this.byKind = new long[s.threads()][3];
+      this.abuseOnsetSpread = abuseOnsetSpread;
+    }
+
+    /** Each thread's generator, abuse onsets counted from now. */
+    private void partitionPopulation() {
       SyntheticActivityGenerator population = population(s);
       if (abuseOnsetSpread.toMillis() > 0) {
         population.staggerAbuseOnsets(System.currentTimeMillis(), abuseOnsetSpread.toMillis());
@@ -155,12 +161,13 @@ public final class LoadGenerator {
       ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon("vigil-load-reporter"));
       long elapsedMs;
       try {
-        // A producer per thread: on two cores it sent 10-60 % more than one shared by the threads (its one
+        // A producer per thread: on two cores it sent 20-60 % more than one shared by the threads (its one
         // accumulator and I/O thread are where shared sends meet); see load-tests/README.md.
         for (int i = 0; i < s.threads(); i++) {
           producers.add(TrafficProducers.open(s.kafka(), TrafficProducers.LOAD_GENERATOR));
           TrafficProducers.fetchMetadata(producers.get(i), s.topic(), s.kafka().bootstrapServers());
         }
+        partitionPopulation();
         startNanos = System.nanoTime();
         lastReportNanos = startNanos;
         reporter.scheduleAtFixedRate(this::report, 1, 1, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,7 +58,8 @@ class LoadGeneratorTest {
   void everyAcknowledgedRecordIsInTheTopicAndGroundTruthMatchesIt() {
     LoadGenerator.Settings s = settings("small-run", RateShape.constant(2_000), Duration.ofSeconds(3), 0, 2);
     Recorder recorder = new Recorder();
-    LoadGenerator.Result result = LoadGenerator.run(s, recorder);
+    long startMs = System.currentTimeMillis();
+    LoadGenerator.Result result = LoadGenerator.run(s, recorder, Duration.ofSeconds(2));
 
     List<ConsumerRecord<byte[], byte[]>> records = kafka.topics().readAll("small-run");
     assertThat(result.acknowledged()).isEqualTo(records.size()).isEqualTo(result.total());
@@ -86,6 +88,10 @@ class LoadGeneratorTest {
       }
     });
     assertThat(result.groundTruth()).extracting(GroundTruth::memberId).doesNotHaveDuplicates();
+    // Onsets staggered over the first two seconds: abuse starts at different moments, none before the run.
+    LongSummaryStatistics starts = result.groundTruth().stream().mapToLong(GroundTruth::startMs).summaryStatistics();
+    assertThat(starts.getMin()).isGreaterThanOrEqualTo(startMs);
+    assertThat(starts.getMax() - starts.getMin()).isGreaterThan(1_000);
   }
 
   @Test
