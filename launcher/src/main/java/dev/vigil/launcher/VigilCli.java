@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
     description = "Nearline anti-abuse platform: Kafka, Apache Beam (Direct/Flink), DJL.",
     subcommands = {KafkaCommand.class, ProduceCommand.class, FilterCommand.class, ModelCommand.class, ArchiveCommand.class, dev.vigil.replay.cli.ReplayCommand.class,
-        DemoCommand.class, TrainCommand.class, BenchCommand.class, FlinkCommand.class, JobsCommand.class, StatusCommand.class,
+        DemoCommand.class, LoadTestCommand.class, TrainCommand.class, BenchCommand.class, FlinkCommand.class, JobsCommand.class, StatusCommand.class,
         dev.vigil.store.cli.StoreCommand.class},
     footer = {"", "Run 'vigil COMMAND --help' for a command's flags."})
 public final class VigilCli implements Runnable {

@@ -76,6 +76,14 @@ public final class LoadGenerator {
 
     /** Once a second, on a reporting thread of its own. */
     default void second(Second second) {}
+
+    /**
+     * Whether to end the run now, before its duration or cap (a warm-up that lasts until the pipelines answer).
+     * Asked by every producer thread between bursts: must be thread-safe and cheap.
+     */
+    default boolean stopNow() {
+      return false;
+    }
   }
 
   /** A snapshot a second: records due by the shape, sent (all kinds) and acknowledged so far, and whether sending lags. */
@@ -217,7 +225,7 @@ public final class LoadGenerator {
       long durationMs = s.duration().toMillis();
       long[] kinds = byKind[index];
       long mine = 0;
-      while (!stop.get()) {
+      while (!stop.get() && !listener.stopNow()) {
         long elapsedNanos = System.nanoTime() - startNanos;
         long elapsedMs = elapsedNanos / 1_000_000;
         if (elapsedMs >= durationMs) {

@@ -1,0 +1,95 @@
+package dev.vigil.loadtest.harness;
+
+import dev.vigil.loadtest.traffic.GroundTruth;
+import dev.vigil.loadtest.traffic.SyntheticActivityGenerator.AbuseType;
+import dev.vigil.schemas.v1.Action;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Joins the verdicts a run read with the generator's ground truth. A member is flagged by its first verdict of
+ * CHALLENGE or stronger and blocked by its first BLOCK, at the moment the harness read that verdict. Thread-safe:
+ * the verdict tail records, the harness reports at the end.
+ */
+final class DetectionQuality {
+  private final Map<Long, Long> firstFlagMs = new ConcurrentHashMap<>();
+  private final Map<Long, Long> firstBlockMs = new ConcurrentHashMap<>();
+  /** The leading reason code of each member's first flagging verdict. */
+  private final Map<Long, String> firstFlagReason = new ConcurrentHashMap<>();
+  private final Set<Long> membersSeen = ConcurrentHashMap.newKeySet();
+
+  /** A member produced an event (any member, normal or not): the population precision is measured against. */
+  void memberActed(long memberId) {
+    membersSeen.add(memberId);
+  }
+
+  void verdict(long memberId, Action action, String leadingReason, long seenAtMs) {
+    if (action == Action.CHALLENGE || action == Action.RESTRICT || action == Action.BLOCK) {
+      if (firstFlagMs.putIfAbsent(memberId, seenAtMs) == null) {
+        firstFlagReason.put(memberId, leadingReason);
+      }
+    }
+    if (action == Action.BLOCK) {
+      firstBlockMs.putIfAbsent(memberId, seenAtMs);
+    }
+  }
+
+  /**
+   * Quality per abuse kind ({@code kinds}, in that order) given who abused and since when. Members not in
+   * {@code truth} are normal; a flagged normal member counts against every kind's precision. {@code persona} names a
+   * member's behaviour, for the breakdown of flagged normal members.
+   */
+  LoadTestReport.Detection report(Collection<GroundTruth> truth, List<AbuseType> kinds, long verdicts,
+      java.util.function.LongFunction<String> persona) {
+    Map<Long, GroundTruth> abusers = new HashMap<>();
+    truth.forEach(t -> abusers.put(t.memberId(), t));
+    long normalSeen = membersSeen.stream().filter(m -> !abusers.containsKey(m)).count();
+    long normalFlagged = firstFlagMs.keySet().stream().filter(m -> !abusers.containsKey(m)).count();
+    List<LoadTestReport.KindQuality> rows = new ArrayList<>();
+    for (AbuseType kind : kinds) {
+      List<GroundTruth> ofKind = truth.stream().filter(t -> t.kind() == kind).toList();
+      List<Double> toFlag = new ArrayList<>();
+      List<Double> toBlock = new ArrayList<>();
+      for (GroundTruth t : ofKind) {
+        Long flag = firstFlagMs.get(t.memberId());
+        if (flag != null) {
+          toFlag.add(Math.max(0, flag - t.startMs()) / 1000.0);
+        }
+        Long block = firstBlockMs.get(t.memberId());
+        if (block != null) {
+          toBlock.add(Math.max(0, block - t.startMs()) / 1000.0);
+        }
+      }
+      long flagged = toFlag.size();
+      double precision = flagged + normalFlagged == 0 ? Double.NaN : flagged / (double) (flagged + normalFlagged);
+      double recall = ofKind.isEmpty() ? Double.NaN : flagged / (double) ofKind.size();
+      rows.add(new LoadTestReport.KindQuality(kind.label(), ofKind.size(), flagged, toBlock.size(), finite(precision),
+          finite(recall), quantile(toFlag, 0.5), quantile(toFlag, 0.9), quantile(toBlock, 0.5)));
+    }
+    Map<String, Long> falsePositives = new java.util.TreeMap<>();
+    firstFlagMs.keySet().stream().filter(m -> !abusers.containsKey(m)).forEach(m ->
+        falsePositives.merge(persona.apply(m) + " / " + firstFlagReason.getOrDefault(m, "-"), 1L, Long::sum));
+    return new LoadTestReport.Detection(rows, normalSeen, normalFlagged, falsePositives, verdicts);
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  /** The nearest-rank quantile, or null for no values. */
+  static Double quantile(List<Double> values, double q) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+}
