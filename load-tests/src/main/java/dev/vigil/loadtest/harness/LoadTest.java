@@ -295,6 +295,7 @@ public final class LoadTest {
 
   /** Samples every second: counters of both jobs, consumer lag, CPU and memory of every process, latency. */
   final class Sampler implements Runnable {
+    static final int SETTLED_SECONDS = 30;
     private final KafkaClientSettings kafka;
     private final Job filter;
     private final Job model;
@@ -372,22 +373,37 @@ public final class LoadTest {
 
     /**
      * Waits until the filter has read {@code expectedRead} records, the model has read every partial the filter wrote,
-     * and the verdict count has not changed over two readings; false if that takes longer than {@code timeout}.
+     * and either every followed event has a verdict or no verdict has come for {@value #SETTLED_SECONDS} s (the jobs
+     * release output at checkpoints, so a quiet second or two means nothing); false if that takes longer than
+     * {@code timeout}.
      */
     synchronized boolean awaitDrained(long expectedRead, Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         int n = readings.size();
-        if (n >= 3) {
+        if (n > 0 && "drain".equals(readings.get(n - 1).phase())) {
           Reading last = readings.get(n - 1);
           boolean filterDone = last.counter(FILTER_READ) >= expectedRead;
           boolean modelDone = last.counter(MODEL_PARTIALS) >= last.counter(FILTER_PARTIALS);
-          boolean verdictsSettled = last.verdictsRead() == readings.get(n - 3).verdictsRead();
-          if (filterDone && modelDone && verdictsSettled && "drain".equals(last.phase())) {
+          if (filterDone && modelDone && (latency.uncovered() == 0 || verdictsStill(last))) {
             return true;
           }
         }
         wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      }
+      return false;
+    }
+
+    /** Whether the verdict count is what it was {@value #SETTLED_SECONDS} s before {@code last}. */
+    private boolean verdictsStill(Reading last) {
+      for (int i = readings.size() - 1; i >= 0; i--) {
+        Reading r = readings.get(i);
+        if (r.verdictsRead() != last.verdictsRead()) {
+          return false;
+        }
+        if (last.t() - r.t() >= SETTLED_SECONDS) {
+          return true;
+        }
       }
       return false;
     }
