@@ -5,6 +5,7 @@ import dev.vigil.core.console.ProgressLine;
 import dev.vigil.core.process.ChildJvm;
 import dev.vigil.filter.FilterMetrics;
 import dev.vigil.flink.cluster.FlinkRest;
+import dev.vigil.flink.cluster.FlinkSessionCluster;
 import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.kafka.embedded.BrokerMain;
 import dev.vigil.loadtest.traffic.GroundTruth;
@@ -73,6 +74,10 @@ public final class LoadTest {
   private final AtomicReference<String> phase = new AtomicReference<>("start-up");
   private final ThreadLocal<long[]> sentOnThread = ThreadLocal.withInitial(() -> new long[1]);
   private StoreReadLatency storeLatency;
+  /** TaskManagers of a local session cluster the jobs run on, by name; empty on embedded Flink. */
+  private Map<String, Long> clusterProcesses = Map.of();
+  private final List<Job> jobs = new ArrayList<>();
+  static final String FLINK_HOME = ".vigil/flink";
 
   private LoadTest(LoadTestSettings settings) {
     this.settings = settings;
@@ -89,6 +94,9 @@ public final class LoadTest {
       String bootstrap = settings.ownBroker() ? startBroker() : settings.bootstrapServers();
       KafkaClientSettings kafka = KafkaClientSettings.of(bootstrap);
       int storePort = Integer.parseInt(startStore(bootstrap));
+      if (!settings.embeddedFlink()) {
+        clusterProcesses = localClusterProcesses();
+      }
       Job filter = startJob("filter", FILTER_GROUP, bootstrap);
       Job model = startJob("model", MODEL_GROUP, bootstrap);
       status("filter and model jobs running; web UIs http://%s and http://%s", filter.rest.master(), model.rest.master());
@@ -138,11 +146,32 @@ public final class LoadTest {
     }
   }
 
+  /** The processes whose CPU and memory the run measures: this one, those it started that still run, a local cluster's. */
   private Map<String, Long> processesByName() {
     Map<String, Long> pids = new LinkedHashMap<>();
     pids.put("harness", ProcessHandle.current().pid());
-    started.forEach(p -> pids.put(p.name(), p.pid()));
+    started.stream().filter(ComponentProcess::alive).forEach(p -> pids.put(p.name(), p.pid()));
+    pids.putAll(clusterProcesses);
     return pids;
+  }
+
+  /**
+   * On a session cluster started by {@code ./vigil flink start} on this machine (its files in {@value #FLINK_HOME}) and
+   * named by {@code --flink-master}: its JobManager and TaskManagers, whose CPU the jobs use.
+   */
+  private Map<String, Long> localClusterProcesses() {
+    try {
+      Optional<FlinkSessionCluster> cluster = FlinkSessionCluster.attach(Path.of(FLINK_HOME));
+      if (cluster.isEmpty() || !cluster.get().master().endsWith(":" + settings.flinkMaster().replaceFirst(".*:", ""))) {
+        return Map.of();
+      }
+      Map<String, Long> pids = new LinkedHashMap<>();
+      cluster.get().taskManagers().forEach((name, handle) -> pids.put(name, handle.pid()));
+      return pids;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("the session cluster's processes are not readable: {}", e.toString());
+      return Map.of();
+    }
   }
 
   private String startBroker() throws IOException, InterruptedException {
@@ -183,7 +212,9 @@ public final class LoadTest {
     while (System.nanoTime() < deadline) {
       Optional<FlinkRest.Job> running = tryActiveJob(api, name).filter(j -> j.state().equals("RUNNING"));
       if (running.isPresent()) {
-        return new Job(name, api, running.get().id(), settings.embeddedFlink() ? Optional.of(process) : Optional.empty());
+        Job started = new Job(name, api, running.get().id(), settings.embeddedFlink() ? Optional.of(process) : Optional.empty());
+        jobs.add(started);
+        return started;
       }
       if (settings.embeddedFlink() && !process.alive()) {
         throw new CommandFailure(name + " exited (" + process.lastLine() + "); its log: " + settings.out().resolve("logs"));
@@ -277,6 +308,15 @@ public final class LoadTest {
   }
 
   private void stopAll() {
+    if (!settings.embeddedFlink()) {
+      for (Job job : jobs) { // on a cluster the jobs outlive the processes that submitted them
+        try {
+          job.rest().cancel(job.id());
+        } catch (RuntimeException e) {
+          LOG.warn("cancelling {} on {}: {}", job.name(), job.rest().master(), e.toString());
+        }
+      }
+    }
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();

@@ -145,19 +145,34 @@ final class ReportBuilder {
     stages.add(stage("filter", "filter", "raw records read; out: partials", filterRead, partials, filterRead, seconds));
     stages.add(stage("model", "model", "partials read (events per core: the raw events those partials hold); out: verdicts",
         modelPartials, verdicts, modelEvents, seconds));
+    List<String> taskManagers = processes.keySet().stream().filter(p -> p.startsWith("taskmanager")).toList();
+    if (!taskManagers.isEmpty()) {
+      stages.add(stage("flink cluster", taskManagers, "raw records produced; both jobs run on these TaskManagers",
+          produced, verdicts, produced, seconds));
+    }
     stages.add(stage("store", "store", "verdicts written by the model job (events per core: raw events per store CPU-second)",
         verdicts, verdicts, produced, seconds));
     return stages;
   }
 
   private LoadTestReport.Stage stage(String name, String process, String unit, long in, long out, long events, double seconds) {
-    ProcessUsage a = first.usage().getOrDefault(process, ProcessUsage.NONE);
-    ProcessUsage b = last.usage().getOrDefault(process, ProcessUsage.NONE);
-    boolean measured = processes.containsKey(process);
-    double cpu = measured ? b.cpuSeconds() - a.cpuSeconds() : 0;
-    return new LoadTestReport.Stage(name, measured ? process + " (pid " + processes.get(process) + ")" : "not measured here",
-        unit, in, out, seconds > 0 ? in / seconds : 0, cpu, seconds > 0 ? cpu / seconds : 0, cpu > 0 ? events / cpu : 0,
-        b.peakRssBytes());
+    return stage(name, List.of(process), unit, in, out, events, seconds);
+  }
+
+  /** A stage whose work is done by {@code processes} (a cluster's TaskManagers): their CPU summed, their largest peak. */
+  private LoadTestReport.Stage stage(String name, List<String> processes, String unit, long in, long out, long events,
+      double seconds) {
+    List<String> measured = processes.stream().filter(this.processes::containsKey).toList();
+    double cpu = 0;
+    long peak = 0;
+    for (String p : measured) {
+      cpu += last.usage().getOrDefault(p, ProcessUsage.NONE).cpuSeconds() - first.usage().getOrDefault(p, ProcessUsage.NONE).cpuSeconds();
+      peak = Math.max(peak, last.usage().getOrDefault(p, ProcessUsage.NONE).peakRssBytes());
+    }
+    String where = measured.isEmpty() ? "not measured here"
+        : String.join(", ", measured.stream().map(p -> p + " (pid " + this.processes.get(p) + ")").toList());
+    return new LoadTestReport.Stage(name, where, unit, in, out, seconds > 0 ? in / seconds : 0, cpu,
+        seconds > 0 ? cpu / seconds : 0, cpu > 0 ? events / cpu : 0, peak);
   }
 
   private long delta(String counter) {
