@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "flink", mixinStandardHelpOptions = true, description = "A local Flink 1.19 session cluster: a JobManager and TaskManagers, each its own JVM on 127.0.0.1.",
     subcommands = {FlinkCommand.Start.class, FlinkCommand.Stop.class})
 final class FlinkCommand implements Runnable {
-  static final String DEFAULT_DIR = ".vigil/flink";
+  static final String DEFAULT_DIR = dev.vigil.flink.cluster.FlinkSessionCluster.DEFAULT_HOME;
 
   @Override
   public void run() {

@@ -31,6 +31,8 @@ import java.util.stream.Stream;
  * need the memory settings Flink's scripts compute; they come from Flink's own {@code BashJavaUtils}.
  */
 public final class FlinkSessionCluster {
+  /** Where {@code ./vigil flink start} keeps a cluster's files unless told otherwise (relative to the working directory). */
+  public static final String DEFAULT_HOME = ".vigil/flink";
   private static final String JOB_MANAGER = "jobmanager";
   private static final String TASK_MANAGER = "taskmanager-";
 

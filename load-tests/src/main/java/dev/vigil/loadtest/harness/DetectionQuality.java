@@ -18,11 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * the verdict tail records, the harness reports at the end.
  */
 final class DetectionQuality {
-  private final Map<Long, Long> firstFlagMs = new ConcurrentHashMap<>();
-  private final Map<Long, Long> firstBlockMs = new ConcurrentHashMap<>();
+  /** Per member, the read times of its flagging verdicts, and of its BLOCK verdicts, in the order read. */
+  private final Map<Long, Times> flags = new ConcurrentHashMap<>();
+  private final Map<Long, Times> blocks = new ConcurrentHashMap<>();
   /** The leading reason code of each member's first flagging verdict. */
   private final Map<Long, String> firstFlagReason = new ConcurrentHashMap<>();
   private final Set<Long> membersSeen = ConcurrentHashMap.newKeySet();
+  private volatile long countFromMs = Long.MIN_VALUE;
+
+  /** Verdicts read before {@code ms} (the warm-up's) are not counted. */
+  void countFrom(long ms) {
+    countFromMs = ms;
+  }
 
   /** A member produced an event (any member, normal or not): the population precision is measured against. */
   void memberActed(long memberId) {
@@ -30,13 +37,39 @@ final class DetectionQuality {
   }
 
   void verdict(long memberId, Action action, String leadingReason, long seenAtMs) {
+    if (seenAtMs < countFromMs) {
+      return;
+    }
     if (action == Action.CHALLENGE || action == Action.RESTRICT || action == Action.BLOCK) {
-      if (firstFlagMs.putIfAbsent(memberId, seenAtMs) == null) {
-        firstFlagReason.put(memberId, leadingReason);
-      }
+      flags.computeIfAbsent(memberId, m -> new Times()).add(seenAtMs);
+      firstFlagReason.putIfAbsent(memberId, leadingReason);
     }
     if (action == Action.BLOCK) {
-      firstBlockMs.putIfAbsent(memberId, seenAtMs);
+      blocks.computeIfAbsent(memberId, m -> new Times()).add(seenAtMs);
+    }
+  }
+
+  /** Read times of one member's verdicts of one kind; verdicts of a member come from one tail thread. */
+  private static final class Times {
+    private long[] times = new long[4];
+    private int size;
+
+    synchronized void add(long ms) {
+      if (size == times.length) {
+        times = Arrays.copyOf(times, size * 2);
+      }
+      times[size++] = ms;
+    }
+
+    /** The earliest time at or after {@code fromMs}, or null. */
+    synchronized Long firstFrom(long fromMs) {
+      Long first = null;
+      for (int i = 0; i < size; i++) {
+        if (times[i] >= fromMs && (first == null || times[i] < first)) {
+          first = times[i];
+        }
+      }
+      return first;
     }
   }
 
@@ -50,32 +83,43 @@ final class DetectionQuality {
     Map<Long, GroundTruth> abusers = new HashMap<>();
     truth.forEach(t -> abusers.put(t.memberId(), t));
     long normalSeen = membersSeen.stream().filter(m -> !abusers.containsKey(m)).count();
-    long normalFlagged = firstFlagMs.keySet().stream().filter(m -> !abusers.containsKey(m)).count();
+    long normalFlagged = flags.keySet().stream().filter(m -> !abusers.containsKey(m)).count();
     List<LoadTestReport.KindQuality> rows = new ArrayList<>();
     for (AbuseType kind : kinds) {
       List<GroundTruth> ofKind = truth.stream().filter(t -> t.kind() == kind).toList();
       List<Double> toFlag = new ArrayList<>();
       List<Double> toBlock = new ArrayList<>();
+      long flaggedEarly = 0;
       for (GroundTruth t : ofKind) {
-        Long flag = firstFlagMs.get(t.memberId());
+        // A flag before the abuse began is about the member's earlier behaviour, not a detection of this abuse.
+        Long flag = firstFrom(flags, t.memberId(), t.startMs());
         if (flag != null) {
-          toFlag.add(Math.max(0, flag - t.startMs()) / 1000.0);
+          toFlag.add((flag - t.startMs()) / 1000.0);
         }
-        Long block = firstBlockMs.get(t.memberId());
+        Long anyFlag = firstFrom(flags, t.memberId(), Long.MIN_VALUE);
+        if (anyFlag != null && anyFlag < t.startMs()) {
+          flaggedEarly++;
+        }
+        Long block = firstFrom(blocks, t.memberId(), t.startMs());
         if (block != null) {
-          toBlock.add(Math.max(0, block - t.startMs()) / 1000.0);
+          toBlock.add((block - t.startMs()) / 1000.0);
         }
       }
       long flagged = toFlag.size();
       double precision = flagged + normalFlagged == 0 ? Double.NaN : flagged / (double) (flagged + normalFlagged);
       double recall = ofKind.isEmpty() ? Double.NaN : flagged / (double) ofKind.size();
-      rows.add(new LoadTestReport.KindQuality(kind.label(), ofKind.size(), flagged, toBlock.size(), finite(precision),
-          finite(recall), quantile(toFlag, 0.5), quantile(toFlag, 0.9), quantile(toBlock, 0.5)));
+      rows.add(new LoadTestReport.KindQuality(kind.label(), ofKind.size(), flagged, toBlock.size(), flaggedEarly,
+          finite(precision), finite(recall), quantile(toFlag, 0.5), quantile(toFlag, 0.9), quantile(toBlock, 0.5)));
     }
     Map<String, Long> falsePositives = new java.util.TreeMap<>();
-    firstFlagMs.keySet().stream().filter(m -> !abusers.containsKey(m)).forEach(m ->
+    flags.keySet().stream().filter(m -> !abusers.containsKey(m)).forEach(m ->
         falsePositives.merge(persona.apply(m) + " / " + firstFlagReason.getOrDefault(m, "-"), 1L, Long::sum));
     return new LoadTestReport.Detection(rows, normalSeen, normalFlagged, falsePositives, verdicts);
+  }
+
+  private static Long firstFrom(Map<Long, Times> byMember, long member, long fromMs) {
+    Times t = byMember.get(member);
+    return t == null ? null : t.firstFrom(fromMs);
   }
 
   private static Double finite(double v) {

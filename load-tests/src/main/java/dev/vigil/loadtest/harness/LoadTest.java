@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoadTest {
   private static final Logger LOG = LoggerFactory.getLogger(LoadTest.class);
-  static final String FILTER_GROUP = "vigil-loadtest-filter";
-  static final String MODEL_GROUP = "vigil-loadtest-model";
   static final String STORE = "abuse-scores";
   private static final Pattern WEB_UI = Pattern.compile("Flink web UI at http://(\\S+)");
   private static final Pattern STORE_PORT = Pattern.compile("listening on port (\\d+)");
@@ -73,11 +71,13 @@ public final class LoadTest {
   private final AtomicLong sampledEvents = new AtomicLong();
   private final AtomicReference<String> phase = new AtomicReference<>("start-up");
   private final ThreadLocal<long[]> sentOnThread = ThreadLocal.withInitial(() -> new long[1]);
-  private StoreReadLatency storeLatency;
+  private volatile StoreReadLatency storeLatency;
   /** TaskManagers of a local session cluster the jobs run on, by name; empty on embedded Flink. */
   private Map<String, Long> clusterProcesses = Map.of();
   private final List<Job> jobs = new ArrayList<>();
-  static final String FLINK_HOME = ".vigil/flink";
+
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private LoadTest(LoadTestSettings settings) {
     this.settings = settings;
@@ -85,11 +85,22 @@ public final class LoadTest {
 
   /** Runs the load test and writes its report into {@code settings.out()}. */
   public static LoadTestReport run(LoadTestSettings settings) throws Exception {
+    if (java.nio.file.Files.isDirectory(settings.out())) {
+      try (var entries = java.nio.file.Files.list(settings.out())) {
+        if (entries.findAny().isPresent()) {
+          throw new IllegalArgumentException("--out " + settings.out() + " is not empty: a run writes its broker, store and"
+              + " report there; give a new directory");
+        }
+      }
+    }
     return new LoadTest(settings).run();
   }
 
   private LoadTestReport run() throws Exception {
     Instant startedAt = Instant.now();
+    // Ctrl-C or a plain kill of this process: stop what it started (jobs on a cluster included), as the finally does.
+    Thread hook = new Thread(this::stopAll, "loadtest-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       String bootstrap = settings.ownBroker() ? startBroker() : settings.bootstrapServers();
       KafkaClientSettings kafka = KafkaClientSettings.of(bootstrap);
@@ -97,53 +108,73 @@ public final class LoadTest {
       if (!settings.embeddedFlink()) {
         clusterProcesses = localClusterProcesses();
       }
-      Job filter = startJob("filter", FILTER_GROUP, bootstrap);
-      Job model = startJob("model", MODEL_GROUP, bootstrap);
+      Job filter = startJob("filter", filterGroup(), bootstrap);
+      Job model = startJob("model", modelGroup(), bootstrap);
       status("filter and model jobs running; web UIs http://%s and http://%s", filter.rest.master(), model.rest.master());
+      Sampler sampler = new Sampler(kafka, filter, model);
+      Thread sampling = new Thread(sampler, "loadtest-sampler");
+      sampling.setDaemon(true);
+      LoadGenerator.Result traffic;
+      long warmUpEvents;
+      boolean drained;
       try (VigilStoreClient store = VigilStoreClient.connect("http://127.0.0.1:" + storePort);
-           TopicTail verdicts = TopicTail.start(bootstrap, List.of(VigilTopics.SCORES), this::verdict)) {
-        storeLatency = new StoreReadLatency(store, STORE);
-        Sampler sampler = new Sampler(kafka, filter, model);
-        Thread sampling = new Thread(sampler, "loadtest-sampler");
-        sampling.setDaemon(true);
-        sampling.start();
-        long warmUpEvents = warmUp(kafka);
-        phase.set("traffic");
-        sampler.mark("traffic");
-        LoadGenerator.Settings main = generatorSettings(kafka);
-        SyntheticActivityGenerator population = LoadGenerator.population(main);
-        LoadGenerator.Result traffic = LoadGenerator.run(main, new LoadGenerator.Listener() {
-          @Override
-          public void sent(ActivityEvent event, long sentAtMs) {
-            onSent(event);
-          }
+           StoreReadLatency storeProbe = new StoreReadLatency(store, STORE)) {
+        storeLatency = storeProbe;
+        // Only verdicts written from now on: a reused broker's old verdicts must not end the warm-up or count.
+        try (TopicTail verdicts = TopicTail.fromEnd(bootstrap, List.of(VigilTopics.SCORES), this::verdict)) {
+          sampling.start();
+          warmUpEvents = warmUp(kafka);
+          phase.set("traffic");
+          sampler.mark("traffic");
+          detection.countFrom(System.currentTimeMillis());
+          traffic = LoadGenerator.run(generatorSettings(kafka), new LoadGenerator.Listener() {
+            @Override
+            public void sent(ActivityEvent event, long sentAtMs) {
+              onSent(event);
+            }
 
-          @Override
-          public void second(LoadGenerator.Second s) {
-            acknowledged.set(s.acknowledged());
-          }
-        }, settings.duration().dividedBy(2)); // abusers start at staggered moments in the first half
-        GroundTruth.write(settings.out().resolve(GroundTruth.FILE_NAME), traffic.groundTruth());
-        acknowledged.set(traffic.acknowledged());
-        phase.set("drain");
-        long expectedRead = warmUpEvents + traffic.acknowledged();
-        boolean drained = sampler.awaitDrained(expectedRead, settings.drainTimeout());
-        sampler.mark("end");
+            @Override
+            public void second(LoadGenerator.Second s) {
+              acknowledged.set(s.acknowledged());
+            }
+          }, settings.duration().dividedBy(2)); // abusers start at staggered moments in the first half
+          GroundTruth.write(settings.out().resolve(GroundTruth.FILE_NAME), traffic.groundTruth());
+          acknowledged.set(traffic.acknowledged());
+          phase.set("drain");
+          sampler.mark("drain");
+          drained = sampler.awaitDrained(settings.drainTimeout());
+        }
+      } finally {
         sampler.stop();
+        sampling.interrupt();
         sampling.join(5_000);
         ProgressLine.done();
-        storeLatency.close();
-        LoadTestReport report = new ReportBuilder(settings, startedAt, sampler, traffic, warmUpEvents, drained, filter, model,
-            latency, storeLatency, detection.report(traffic.groundTruth(), KINDS, verdictsRead.get(),
-                m -> population.persona(m).label()), meanRecordBytes(),
-            processesByName()).build();
-        ReportFiles.write(report, settings.out());
-        return report;
       }
+      // The tail and the probe are closed: what they recorded is final from here on.
+      SyntheticActivityGenerator population = LoadGenerator.population(generatorSettings(kafka));
+      LoadTestReport report = new ReportBuilder(settings, startedAt, sampler, traffic, warmUpEvents, drained, model,
+          latency, storeLatency, detection.report(traffic.groundTruth(), KINDS, verdictsRead.get(),
+              m -> population.persona(m).label()), meanRecordBytes(), processesByName()).build();
+      ReportFiles.write(report, settings.out());
+      return report;
     } finally {
       ProgressLine.done();
       stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook runs stopAll again, which does nothing the second time
+      }
     }
+  }
+
+  /** Consumer groups and job names of this run only: a reused broker or cluster holds no state of theirs. */
+  private String filterGroup() {
+    return "vigil-loadtest-filter-" + runId;
+  }
+
+  private String modelGroup() {
+    return "vigil-loadtest-model-" + runId;
   }
 
   /** The processes whose CPU and memory the run measures: this one, those it started that still run, a local cluster's. */
@@ -156,13 +187,14 @@ public final class LoadTest {
   }
 
   /**
-   * On a session cluster started by {@code ./vigil flink start} on this machine (its files in {@value #FLINK_HOME}) and
-   * named by {@code --flink-master}: its JobManager and TaskManagers, whose CPU the jobs use.
+   * On a session cluster started by {@code ./vigil flink start} on this machine (its files in {@code .vigil/flink}) and
+   * named by {@code --flink-master}: its TaskManagers, whose CPU the jobs use.
    */
   private Map<String, Long> localClusterProcesses() {
     try {
-      Optional<FlinkSessionCluster> cluster = FlinkSessionCluster.attach(Path.of(FLINK_HOME));
-      if (cluster.isEmpty() || !cluster.get().master().endsWith(":" + settings.flinkMaster().replaceFirst(".*:", ""))) {
+      Optional<FlinkSessionCluster> cluster = FlinkSessionCluster.attach(Path.of(FlinkSessionCluster.DEFAULT_HOME));
+      String master = settings.flinkMaster().replaceFirst("^https?://", "").replaceFirst("^localhost:", "127.0.0.1:");
+      if (cluster.isEmpty() || !cluster.get().master().equals(master)) {
         return Map.of();
       }
       Map<String, Long> pids = new LinkedHashMap<>();
@@ -200,11 +232,12 @@ public final class LoadTest {
 
   private Job startJob(String job, String group, String bootstrap) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--runner=FlinkRunner", "--bootstrapServers=" + bootstrap, "--consumerGroup=" + group,
-        "--flinkMaster=" + settings.flinkMaster(), "--parallelism=" + settings.parallelism(), "--statusIntervalSeconds=0"));
+        "--flinkMaster=" + settings.flinkMaster(), "--parallelism=" + settings.parallelism(), "--statusIntervalSeconds=0",
+        "--jobName=" + jobName(job)));
     args.addAll(settings.jobFlags());
     List<String> command = new ArrayList<>(JobJar.command(job, args));
     command.add(1, "-Xmx3g");
-    String name = "vigil-" + job;
+    String name = jobName(job);
     ComponentProcess process = start(job, command, settings.embeddedFlink() ? WEB_UI : Pattern.compile("(submitted)"));
     String rest = process.awaitReady(Duration.ofSeconds(120));
     FlinkRest api = new FlinkRest(settings.embeddedFlink() ? rest : settings.flinkMaster());
@@ -222,6 +255,10 @@ public final class LoadTest {
       Thread.sleep(500); // polling Flink's REST API for the job to run
     }
     throw new CommandFailure(name + " was not RUNNING within 120 s at " + api.master());
+  }
+
+  private String jobName(String job) {
+    return "vigil-loadtest-" + job + "-" + runId;
   }
 
   private static Optional<FlinkRest.Job> tryActiveJob(FlinkRest api, String name) {
@@ -307,7 +344,11 @@ public final class LoadTest {
     }
   }
 
+  /** Stops everything this run started, once (the finally and the shutdown hook both call it). */
   private void stopAll() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     if (!settings.embeddedFlink()) {
       for (Job job : jobs) { // on a cluster the jobs outlive the processes that submitted them
         try {
@@ -317,14 +358,19 @@ public final class LoadTest {
         }
       }
     }
+    // An interrupt must not cut the waits short: each process gets its grace period, then SIGKILL.
+    boolean interrupted = Thread.interrupted();
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        interrupted = true;
       } catch (RuntimeException e) {
         LOG.warn("stopping {}: {}", started.get(i).name(), e.toString());
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -341,7 +387,10 @@ public final class LoadTest {
     private final Job model;
     private final List<Reading> readings = new ArrayList<>();
     private final Map<String, Integer> marks = new LinkedHashMap<>();
-    private final Map<String, Long> lastCounters = new LinkedHashMap<>();
+    /** Each counter's last value as Flink reported it, and what earlier subtask attempts had counted. */
+    private final Map<String, Long> lastRaw = new LinkedHashMap<>();
+    private final Map<String, Long> carried = new LinkedHashMap<>();
+    private int restarts;
     private volatile boolean running = true;
     private final long startNanos = System.nanoTime();
 
@@ -359,7 +408,13 @@ public final class LoadTest {
         } catch (InterruptedException e) {
           return;
         }
-        Reading r = read();
+        Reading r;
+        try {
+          r = read();
+        } catch (RuntimeException e) {
+          LOG.warn("sampling: {}", e.toString()); // one bad reading must not end the sampling
+          continue;
+        }
         synchronized (this) {
           readings.add(r);
           notifyAll();
@@ -370,15 +425,24 @@ public final class LoadTest {
 
     private Reading read() {
       double t = (System.nanoTime() - startNanos) / 1e9;
-      Map<String, Long> counters = new LinkedHashMap<>(lastCounters);
-      counters.putAll(counters(filter, List.of(FILTER_READ, FILTER_EXTRACTED, FILTER_PARTIALS)));
-      counters.putAll(counters(model, List.of(MODEL_PARTIALS, MODEL_VERDICTS)));
-      lastCounters.putAll(counters);
+      Map<String, Long> read = new LinkedHashMap<>(counters(filter, List.of(FILTER_READ, FILTER_EXTRACTED, FILTER_PARTIALS)));
+      read.putAll(counters(model, List.of(MODEL_PARTIALS, MODEL_VERDICTS)));
+      // Subtask counters restart at zero after a failover: carry what was counted before, so counts never go back.
+      read.forEach((name, value) -> {
+        long before = lastRaw.getOrDefault(name, 0L);
+        if (value < before) {
+          carried.merge(name, before, Long::sum);
+          restarts++;
+        }
+        lastRaw.put(name, value);
+      });
+      Map<String, Long> counters = new LinkedHashMap<>();
+      lastRaw.forEach((name, value) -> counters.put(name, value + carried.getOrDefault(name, 0L)));
       Map<String, ProcessUsage> usage = new LinkedHashMap<>();
       processesByName().forEach((name, pid) -> usage.put(name, ProcessUsage.of(pid)));
       Histogram h = latency.takeInterval();
-      return new Reading(t, phase.get(), acknowledged.get(), counters, lag(FILTER_GROUP, VigilTopics.ACTIVITY_RAW),
-          lag(MODEL_GROUP, VigilTopics.ACTIVITY_FILTERED), usage, h.getTotalCount() == 0 ? null : (double) h.getValueAtPercentile(50),
+      return new Reading(t, phase.get(), acknowledged.get(), counters, lag(filterGroup(), VigilTopics.ACTIVITY_RAW),
+          lag(modelGroup(), VigilTopics.ACTIVITY_FILTERED), usage, h.getTotalCount() == 0 ? null : (double) h.getValueAtPercentile(50),
           h.getTotalCount() == 0 ? null : (double) h.getValueAtPercentile(99), verdictsRead.get());
     }
 
@@ -391,17 +455,18 @@ public final class LoadTest {
       }
     }
 
-    private long lag(String group, String topic) {
+    /** The group's lag, or null when it cannot be read (no committed offset yet, Kafka busy). */
+    private Long lag(String group, String topic) {
       try {
         return ConsumerGroupLag.read(kafka, group, topic).total();
       } catch (Exception e) {
         LOG.debug("lag of {}: {}", group, e.toString());
-        return -1;
+        return null;
       }
     }
 
     private String line(Reading r) {
-      return String.format("loadtest %s %.0fs | produced %,d | filter read %,d | partials %,d | verdicts %,d | lag %,d / %,d",
+      return String.format("loadtest %s %.0fs | produced %,d | filter read %,d | partials %,d | verdicts %,d | lag %s / %s",
           r.phase(), r.t(), r.produced(), r.counter(FILTER_READ), r.counter(FILTER_PARTIALS), r.verdictsRead(), r.filterLag(),
           r.modelLag());
     }
@@ -412,20 +477,19 @@ public final class LoadTest {
     }
 
     /**
-     * Waits until the filter has read {@code expectedRead} records, the model has read every partial the filter wrote,
-     * and either every followed event has a verdict or no verdict has come for {@value #SETTLED_SECONDS} s (the jobs
-     * release output at checkpoints, so a quiet second or two means nothing); false if that takes longer than
-     * {@code timeout}.
+     * Waits until both jobs have committed their whole input (lag 0 on the raw and the filtered topic: offsets are
+     * committed at checkpoints, so this holds only once the input is in a completed checkpoint and the output released)
+     * and either every followed event has a verdict or no verdict has come for {@value #SETTLED_SECONDS} s; false if
+     * that takes longer than {@code timeout}.
      */
-    synchronized boolean awaitDrained(long expectedRead, Duration timeout) throws InterruptedException {
+    synchronized boolean awaitDrained(Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         int n = readings.size();
         if (n > 0 && "drain".equals(readings.get(n - 1).phase())) {
           Reading last = readings.get(n - 1);
-          boolean filterDone = last.counter(FILTER_READ) >= expectedRead;
-          boolean modelDone = last.counter(MODEL_PARTIALS) >= last.counter(FILTER_PARTIALS);
-          if (filterDone && modelDone && (latency.uncovered() == 0 || verdictsStill(last))) {
+          boolean inputDone = Long.valueOf(0).equals(last.filterLag()) && Long.valueOf(0).equals(last.modelLag());
+          if (inputDone && (latency.uncovered() == 0 || verdictsUnchangedFor(last, SETTLED_SECONDS))) {
             return true;
           }
         }
@@ -434,14 +498,14 @@ public final class LoadTest {
       return false;
     }
 
-    /** Whether the verdict count is what it was {@value #SETTLED_SECONDS} s before {@code last}. */
-    private boolean verdictsStill(Reading last) {
+    /** Whether the verdict count is what it was {@code seconds} before {@code last}. */
+    private boolean verdictsUnchangedFor(Reading last, int seconds) {
       for (int i = readings.size() - 1; i >= 0; i--) {
         Reading r = readings.get(i);
         if (r.verdictsRead() != last.verdictsRead()) {
           return false;
         }
-        if (last.t() - r.t() >= SETTLED_SECONDS) {
+        if (last.t() - r.t() >= seconds) {
           return true;
         }
       }
@@ -459,10 +523,15 @@ public final class LoadTest {
     synchronized int markIndex(String name) {
       return marks.getOrDefault(name, 0);
     }
+
+    /** How often a job's counters went back (a subtask restarted): counts are carried over, the report says so. */
+    synchronized int counterRestarts() {
+      return restarts;
+    }
   }
 
   /** One sample of everything the harness watches. */
-  record Reading(double t, String phase, long produced, Map<String, Long> counters, long filterLag, long modelLag,
+  record Reading(double t, String phase, long produced, Map<String, Long> counters, Long filterLag, Long modelLag,
       Map<String, ProcessUsage> usage, Double latencyP50Ms, Double latencyP99Ms, long verdictsRead) {
     long counter(String name) {
       return counters.getOrDefault(name, 0L);

@@ -40,18 +40,23 @@ public record LoadTestReport(
   public record Percentiles(long count, double p50, double p90, double p99, double p999, double max) {}
 
   /**
-   * {@code verdictWritten}: event produced -> first verdict covering it read from the verdict topic;
-   * {@code storeReadable}: event produced -> that verdict readable from the score store (a sample).
+   * {@code verdictRead}: event produced -> first verdict covering it read from the verdict topic (committed output);
+   * {@code storeReadable}: event produced -> that verdict readable from the score store (a sample);
+   * {@code uncoveredAtEnd}: followed events no verdict covered by the end; {@code storeNeverReadable}: sampled verdicts
+   * the store did not return within two minutes or by the end (left out of the percentiles).
    */
-  public record Latency(int sampleEvery, Percentiles verdictWritten, Percentiles storeReadable, long uncoveredAtEnd,
-      long storeSamplesSkipped) {}
+  public record Latency(int sampleEvery, Percentiles verdictRead, Percentiles storeReadable, long uncoveredAtEnd,
+      long storeSamplesSkipped, long storeNeverReadable) {}
 
   /**
-   * Per abuse kind: abusers who acted, how many were flagged (a verdict of CHALLENGE or stronger) and blocked;
-   * precision = flagged abusers of the kind / (those + flagged normal members); time to detect from the kind's
-   * first abusive event to its first flag, and to its first BLOCK.
+   * Per abuse kind: abusers who acted, how many were flagged (a verdict of CHALLENGE or stronger read at or after
+   * the abuse began) and blocked; {@code flaggedBeforeOnset}: abusers flagged before their abuse began (on their
+   * earlier, normal behaviour: not counted as detections); precision = flagged abusers of the kind / (those +
+   * flagged normal members); time to detect from the member's first abusive event to its first flag, and first BLOCK.
+   * Verdicts are counted from the start of the main traffic.
    */
-  public record KindQuality(String kind, long abusers, long flagged, long blocked, Double precision, Double recall,
+  public record KindQuality(String kind, long abusers, long flagged, long blocked, long flaggedBeforeOnset,
+      Double precision, Double recall,
       Double medianSecondsToFlag, Double p90SecondsToFlag, Double medianSecondsToBlock) {}
 
   /** {@code flaggedNormalMembers}: flagged normal members by persona and the leading reason of their first flag. */
@@ -60,7 +65,7 @@ public record LoadTestReport(
 
   /** One second of the run: rates over that second, lag, latency of the verdicts read in it, CPU of each process. */
   public record Sample(double t, String phase, double producedPerSecond, double filterInPerSecond, double filterOutPerSecond,
-      double modelInPerSecond, double verdictsPerSecond, long filterLag, long modelLag, Double latencyP50Ms,
+      double modelInPerSecond, double verdictsPerSecond, Long filterLag, Long modelLag, Double latencyP50Ms,
       Double latencyP99Ms, Map<String, Double> cpuCores, Map<String, Long> rssBytes) {}
 
   /** Cores a stage needs for the target at its measured per-core rate. */

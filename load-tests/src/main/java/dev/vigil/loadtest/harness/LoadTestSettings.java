@@ -1,5 +1,7 @@
 package dev.vigil.loadtest.harness;
 
+import dev.vigil.loadtest.traffic.RateShape;
+import dev.vigil.loadtest.traffic.TrafficMix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +55,10 @@ public record LoadTestSettings(
     require(partitions >= 1, "--partitions must be >= 1, got " + partitions);
     require(parallelism >= 1, "--parallelism must be >= 1, got " + parallelism);
     require(latencySampleEvery >= 1, "--latency-sample-every must be >= 1, got " + latencySampleEvery);
+    require(producerThreads <= members, "--producer-threads must be at most --members (" + members + "), got " + producerThreads);
+    // What the traffic is made of, checked now rather than after minutes of start-up and warm-up.
+    RateShape.parse(shape, rate, duration);
+    TrafficMix.loadTest(abusiveFraction).withHotMembers(hotMembers, hotMemberShare);
     jobFlags = List.copyOf(jobFlags);
   }
 

@@ -30,11 +30,13 @@ final class ReportBuilder {
   private final Instant startedAt;
   private final List<Reading> readings;
   private final Reading first;
+  /** The last reading of the main traffic, before the drain: rates are taken up to it. */
+  private final Reading trafficEnd;
   private final Reading last;
+  private final int counterRestarts;
   private final LoadGenerator.Result traffic;
   private final long warmUpEvents;
   private final boolean drained;
-  private final Job filter;
   private final Job model;
   private final VerdictLatency latency;
   private final StoreReadLatency storeLatency;
@@ -44,7 +46,7 @@ final class ReportBuilder {
   private final List<String> notes = new ArrayList<>();
 
   ReportBuilder(LoadTestSettings settings, Instant startedAt, LoadTest.Sampler sampler, LoadGenerator.Result traffic,
-      long warmUpEvents, boolean drained, Job filter, Job model, VerdictLatency latency, StoreReadLatency storeLatency,
+      long warmUpEvents, boolean drained, Job model, VerdictLatency latency, StoreReadLatency storeLatency,
       LoadTestReport.Detection detection, double meanRecordBytes, Map<String, Long> processes) {
     this.settings = settings;
     this.startedAt = startedAt;
@@ -55,10 +57,12 @@ final class ReportBuilder {
     int from = Math.max(0, sampler.markIndex("traffic") - 1);
     this.first = readings.get(Math.min(from, readings.size() - 2));
     this.last = readings.get(readings.size() - 1);
+    int drainAt = sampler.markIndex("drain");
+    this.trafficEnd = readings.get(Math.max(readings.indexOf(first) + 1, Math.min(readings.size() - 1, drainAt - 1)));
+    this.counterRestarts = sampler.counterRestarts();
     this.traffic = traffic;
     this.warmUpEvents = warmUpEvents;
     this.drained = drained;
-    this.filter = filter;
     this.model = model;
     this.latency = latency;
     this.storeLatency = storeLatency;
@@ -71,7 +75,7 @@ final class ReportBuilder {
     double seconds = last.t() - first.t();
     List<LoadTestReport.Stage> stages = stages(seconds);
     LoadTestReport.Latency lat = new LoadTestReport.Latency(settings.latencySampleEvery(), percentiles(latency.total()),
-        percentiles(storeLatency.total()), latency.uncovered(), storeLatency.skipped());
+        percentiles(storeLatency.total()), latency.uncovered(), storeLatency.skipped(), storeLatency.neverReadable());
     LoadTestReport.Projection projection = projection(stages, seconds);
     if (!drained) {
       notes.add("The pipelines had not drained the traffic within " + settings.drainTimeout().toSeconds()
@@ -82,12 +86,18 @@ final class ReportBuilder {
           + " the target, so this run does not show what the pipelines can take.");
     }
     if (!settings.embeddedFlink()) {
-      notes.add("Jobs ran on the Flink cluster at " + settings.flinkMaster() + ": their CPU and memory are the cluster's task"
-          + " managers', not measured here.");
+      notes.add(processes.keySet().stream().anyMatch(p -> p.startsWith("taskmanager"))
+          ? "Jobs ran on the local session cluster at " + settings.flinkMaster() + ": the 'flink cluster' row is its"
+              + " TaskManagers' CPU and memory (any other job running there included); filter and model are not apart."
+          : "Jobs ran on the Flink cluster at " + settings.flinkMaster() + ": their CPU and memory are not measured here.");
     }
-    notes.add("Per-core rates divide the events a process handled by the CPU time it used over the measured stretch (main"
-        + " traffic and drain), idle work included: at a rate far below a stage's capacity its fixed costs (timers,"
-        + " checkpoints, metrics) weigh in, so run at a high rate to read capacity.");
+    if (counterRestarts > 0) {
+      notes.add("A job's counters went back " + counterRestarts + " times (a subtask restarted); earlier counts were carried"
+          + " over, and the restarted stretch may have been counted twice.");
+    }
+    notes.add("In/s is over the main traffic; CPU and events per core-second over the traffic and the drain, idle work"
+        + " included: at a rate far below a stage's capacity its fixed costs (timers, checkpoints, metrics) weigh in, so"
+        + " run at a high rate to read capacity.");
     return new LoadTestReport(run(seconds), trafficSummary(), stages, lat, detection, timeline(), projection,
         goals(stages, lat));
   }
@@ -110,6 +120,8 @@ final class ReportBuilder {
     s.put("parallelism", settings.parallelism());
     s.put("job_flags", settings.jobFlags());
     s.put("latency_sample_every", settings.latencySampleEvery());
+    s.put("warm_up_timeout_seconds", settings.warmUpTimeout().toSeconds());
+    s.put("drain_timeout_seconds", settings.drainTimeout().toSeconds());
     long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getTotalMemorySize() : 0;
     LoadTestReport.Machine machine = new LoadTestReport.Machine(Runtime.getRuntime().availableProcessors(), memory,
@@ -136,32 +148,41 @@ final class ReportBuilder {
     double eventsPerPartial = partials == 0 ? 0 : delta(FILTER_EXTRACTED) / (double) partials;
     long modelEvents = Math.round(modelPartials * eventsPerPartial);
     long verdicts = delta(MODEL_VERDICTS);
+    long producedInTraffic = trafficEnd.produced() - first.produced();
     stages.add(stage("generator", "harness", "records produced and acknowledged (the harness's process: generator,"
-        + " verdict tail, probes)", produced, produced, produced, seconds));
+        + " verdict tail, probes)", produced, producedInTraffic, produced, produced, seconds));
     if (processes.containsKey("broker")) {
       stages.add(stage("broker", "broker", "raw records produced (it also serves the filtered, verdict and store topics)",
-          produced, produced, produced, seconds));
+          produced, producedInTraffic, produced, produced, seconds));
     }
-    stages.add(stage("filter", "filter", "raw records read; out: partials", filterRead, partials, filterRead, seconds));
+    stages.add(stage("filter", "filter", "raw records read; out: partials", filterRead, trafficDelta(FILTER_READ), partials,
+        filterRead, seconds));
     stages.add(stage("model", "model", "partials read (events per core: the raw events those partials hold); out: verdicts",
-        modelPartials, verdicts, modelEvents, seconds));
+        modelPartials, trafficDelta(MODEL_PARTIALS), verdicts, modelEvents, seconds));
     List<String> taskManagers = processes.keySet().stream().filter(p -> p.startsWith("taskmanager")).toList();
     if (!taskManagers.isEmpty()) {
       stages.add(stage("flink cluster", taskManagers, "raw records produced; both jobs run on these TaskManagers",
-          produced, verdicts, produced, seconds));
+          produced, producedInTraffic, verdicts, produced, seconds));
     }
     stages.add(stage("store", "store", "verdicts written by the model job (events per core: raw events per store CPU-second)",
-        verdicts, verdicts, produced, seconds));
+        verdicts, trafficDelta(MODEL_VERDICTS), verdicts, produced, seconds));
     return stages;
   }
 
-  private LoadTestReport.Stage stage(String name, String process, String unit, long in, long out, long events, double seconds) {
-    return stage(name, List.of(process), unit, in, out, events, seconds);
+  private LoadTestReport.Stage stage(String name, String process, String unit, long in, long inDuringTraffic, long out,
+      long events, double seconds) {
+    return stage(name, List.of(process), unit, in, inDuringTraffic, out, events, seconds);
+  }
+
+  /** A count over the main traffic's stretch, per second. */
+  private double trafficRate(long count) {
+    double s = trafficEnd.t() - first.t();
+    return s > 0 ? count / s : 0;
   }
 
   /** A stage whose work is done by {@code processes} (a cluster's TaskManagers): their CPU summed, their largest peak. */
-  private LoadTestReport.Stage stage(String name, List<String> processes, String unit, long in, long out, long events,
-      double seconds) {
+  private LoadTestReport.Stage stage(String name, List<String> processes, String unit, long in, long inDuringTraffic,
+      long out, long events, double seconds) {
     List<String> measured = processes.stream().filter(this.processes::containsKey).toList();
     double cpu = 0;
     long peak = 0;
@@ -171,12 +192,16 @@ final class ReportBuilder {
     }
     String where = measured.isEmpty() ? "not measured here"
         : String.join(", ", measured.stream().map(p -> p + " (pid " + this.processes.get(p) + ")").toList());
-    return new LoadTestReport.Stage(name, where, unit, in, out, seconds > 0 ? in / seconds : 0, cpu,
+    return new LoadTestReport.Stage(name, where, unit, in, out, trafficRate(inDuringTraffic), cpu,
         seconds > 0 ? cpu / seconds : 0, cpu > 0 ? events / cpu : 0, peak);
   }
 
   private long delta(String counter) {
-    return last.counter(counter) - first.counter(counter);
+    return Math.max(0, last.counter(counter) - first.counter(counter));
+  }
+
+  private long trafficDelta(String counter) {
+    return Math.max(0, trafficEnd.counter(counter) - first.counter(counter));
   }
 
   private List<LoadTestReport.Sample> timeline() {
@@ -217,7 +242,9 @@ final class ReportBuilder {
 
   private LoadTestReport.Projection projection(List<LoadTestReport.Stage> stages, double seconds) {
     List<String> assumptions = new ArrayList<>();
-    assumptions.add("Each stage scales linearly in cores at the per-core rate measured in this run (no coordination cost).");
+    assumptions.add("Each stage scales linearly in cores at the per-core rate measured in this run (no coordination cost);"
+        + " the model's events per core use the filter's events per partial at this run's rate, which grows with the"
+        + " rate, so its figure is conservative.");
     List<LoadTestReport.StageCores> cores = new ArrayList<>();
     for (LoadTestReport.Stage s : stages) {
       if (!s.name().equals("generator") && s.eventsPerCoreSecond() > 0) {
@@ -229,11 +256,12 @@ final class ReportBuilder {
         .findFirst().orElse(1);
     int partitions = (int) Math.max(Math.ceil(rawBytes / PARTITION_BYTES_PER_SECOND), Math.ceil(filterCores));
     assumptions.add(String.format("A partition of the raw topic takes %.0f MiB/s of writes, and there are at least as many"
-        + " partitions as filter cores (a Kafka source subtask reads whole partitions); records of %.0f bytes as in this run.",
+        + " partitions as filter cores (a Kafka source subtask reads whole partitions); record values of %.0f bytes as in"
+        + " this run (keys, headers and batch overhead not counted; before compression).",
         PARTITION_BYTES_PER_SECOND / (1024 * 1024), meanRecordBytes));
     Optional<Long> checkpoint = checkpointBytes(model);
     Long perMember = checkpoint.map(b -> b / Math.max(1, settings.members())).orElse(null);
-    double measuredRate = seconds > 0 ? (last.produced() - first.produced()) / seconds : 0;
+    double measuredRate = trafficRate(trafficEnd.produced() - first.produced());
     Long projectedState = perMember == null || measuredRate <= 0 ? null
         : Math.round(perMember * (double) settings.members() * TARGET_EVENTS_PER_SECOND / measuredRate);
     assumptions.add("Model state: the model job's last completed checkpoint divided by the population (" + settings.members()
@@ -260,9 +288,9 @@ final class ReportBuilder {
           stage + " stage events per core-second", ">= 50,000", String.format("%,.0f", s.eventsPerCoreSecond()),
           s.cpuSeconds() > 0 ? s.eventsPerCoreSecond() >= PER_CORE_GOAL : null)));
     }
-    LoadTestReport.Percentiles p = lat.verdictWritten();
-    goals.add(new LoadTestReport.Goal("p99 end-to-end latency (at half the maximum sustained rate)", "< 2,000 ms",
-        String.format("%,.0f ms at %,.0f records/s offered", p.p99(), trafficSummary().achievedRate()),
+    LoadTestReport.Percentiles p = lat.verdictRead();
+    goals.add(new LoadTestReport.Goal("p99 end-to-end latency at this run's rate (the goal: at half the maximum sustained rate)",
+        "< 2,000 ms", String.format("%,.0f ms at %,.0f records/s achieved", p.p99(), trafficSummary().achievedRate()),
         p.count() == 0 ? null : p.p99() < 2_000));
     detection.kinds().stream().filter(k -> k.kind().equals("scraper")).findFirst().ifPresent(k -> {
       goals.add(new LoadTestReport.Goal("scraper precision", ">= 0.99", k.precision() == null ? "-" : String.format("%.3f", k.precision()),
@@ -279,10 +307,10 @@ final class ReportBuilder {
   private static String commit() {
     try {
       String home = System.getenv("VIGIL_HOME"); // set by the vigil script; tests run in the module's folder
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true)
+      Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true)
           .directory(home == null ? null : new java.io.File(home)).start();
       String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 && out.matches("[0-9a-f]{7,40}") ? out : "unknown";
+      return git.waitFor() == 0 && out.matches("[0-9a-f]{7,40}(-dirty)?") ? out : "unknown";
     } catch (Exception e) {
       return "unknown";
     }

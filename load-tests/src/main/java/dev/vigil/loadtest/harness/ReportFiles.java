@@ -41,8 +41,9 @@ public final class ReportFiles {
       }
       template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    // Inside a script element only "</" can end it early; "<\/" means the same to JavaScript.
-    return template.replace(DATA_MARK, json.replace("</", "<\\/"));
+    // Inside a script element "</script" ends it and "<!--" changes how it is parsed; as \u003c, no "<" is left and
+    // the JSON means the same.
+    return template.replace(DATA_MARK, json.replace("<", "\\u003c"));
   }
 
   public static ObjectMapper mapper() {

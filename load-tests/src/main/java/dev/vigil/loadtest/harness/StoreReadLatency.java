@@ -27,7 +27,7 @@ final class StoreReadLatency implements AutoCloseable {
   private static final long MAX_MS = 3_600_000;
   private static final long GIVE_UP_MS = 120_000;
 
-  private record Waiting(long verdictEventTimeMs, long producedAtMs) {}
+  private record Waiting(long verdictEventTimeMs, long producedAtMs, long followedSinceMs) {}
 
   private final VigilStoreClient client;
   private final String store;
@@ -52,7 +52,7 @@ final class StoreReadLatency implements AutoCloseable {
       skipped++;
       return;
     }
-    waiting.put(memberId, new Waiting(verdictEventTimeMs, producedAtMs));
+    waiting.put(memberId, new Waiting(verdictEventTimeMs, producedAtMs, System.currentTimeMillis()));
   }
 
   private void loop() {
@@ -74,7 +74,9 @@ final class StoreReadLatency implements AutoCloseable {
                 waiting.remove(member);
               }
             }
-            waiting.values().removeIf(w -> now - w.producedAtMs() > GIVE_UP_MS && ++gaveUp > 0);
+            int before = waiting.size();
+            waiting.values().removeIf(w -> now - w.followedSinceMs() > GIVE_UP_MS);
+            gaveUp += before - waiting.size();
           }
         } catch (RuntimeException e) {
           LOG.debug("store read: {}", e.toString()); // the store is starting or stopping: the next poll tries again
@@ -97,9 +99,9 @@ final class StoreReadLatency implements AutoCloseable {
     return skipped;
   }
 
-  /** Members whose verdict never became readable within two minutes. */
-  synchronized long gaveUp() {
-    return gaveUp;
+  /** Members whose verdict did not become readable within two minutes of being followed, or by the end of the run. */
+  synchronized long neverReadable() {
+    return gaveUp + waiting.size();
   }
 
   @Override

@@ -35,6 +35,17 @@ public final class TopicTail implements AutoCloseable {
   /** Starts following every partition of {@code topics} (which must exist) from offset 0. */
   public static TopicTail start(String bootstrapServers, Collection<String> topics,
       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+    return start(bootstrapServers, topics, onRecord, false);
+  }
+
+  /** Starts following {@code topics} from their current ends: only what is written from now on. */
+  public static TopicTail fromEnd(String bootstrapServers, Collection<String> topics,
+      Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+    return start(bootstrapServers, topics, onRecord, true);
+  }
+
+  private static TopicTail start(String bootstrapServers, Collection<String> topics,
+      Consumer<ConsumerRecord<byte[], byte[]>> onRecord, boolean fromEnd) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -45,7 +56,12 @@ public final class TopicTail implements AutoCloseable {
       consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
     }
     consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    if (fromEnd) {
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position); // resolve the ends now, not at the first poll
+    } else {
+      consumer.seekToBeginning(partitions);
+    }
     TopicTail tail = new TopicTail(consumer, onRecord);
     tail.thread.start();
     return tail;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The report page in a real browser: it renders offline, and every chart draws the report's numbers. */
+@org.junit.jupiter.api.Tag("slow") // needs Chromium (scripts/install-test-tools), which -Pquick does not ask for
 class ReportPageTest {
   static final Pattern CHART = Pattern.compile("<svg[^>]*class=\"chart\"[^>]*data-points=\"(\\d+)\"");
 
@@ -64,7 +65,7 @@ class ReportPageTest {
       Map<String, Double> cores = new LinkedHashMap<>(Map.of("filter", 0.5 + i / 10.0));
       cores.put("model", 0.4);
       Double latency = samples == 4 && i == 0 ? null : 800.0 + i;
-      timeline.add(new LoadTestReport.Sample(i + 1, "traffic", 1000, 990, 120, 118, 118, 50 * i, 10, latency,
+      timeline.add(new LoadTestReport.Sample(i + 1, "traffic", 1000, 990, 120, 118, 118, 50L * i, 10L, latency,
           latency == null ? null : latency * 2, cores, Map.of("filter", 1L << 30, "model", 1L << 30)));
     }
     return new LoadTestReport(
@@ -73,10 +74,10 @@ class ReportPageTest {
         new LoadTestReport.Traffic(6000, 5940, 5900, 10, 30, 1000, 990, 1012, 0, false, 2000, 160),
         List.of(new LoadTestReport.Stage("filter", "filter (pid 1)", "raw records", 5940, 700, 990, 3, 0.5, 1980, 1L << 30)),
         new LoadTestReport.Latency(10, new LoadTestReport.Percentiles(500, 800, 1200, 1900, 2500, 3000),
-            new LoadTestReport.Percentiles(50, 900, 1300, 2000, 2600, 3100), 3, 0),
+            new LoadTestReport.Percentiles(50, 900, 1300, 2000, 2600, 3100), 3, 0, 0),
         new LoadTestReport.Detection(List.of(
-            new LoadTestReport.KindQuality("scraper", 10, 9, 8, 0.9, 0.9, 12.0, 20.0, 15.0),
-            new LoadTestReport.KindQuality("account_takeover", 4, 1, 0, 0.5, 0.25, 40.0, 40.0, null)), 900, 1,
+            new LoadTestReport.KindQuality("scraper", 10, 9, 8, 0, 0.9, 0.9, 12.0, 20.0, 15.0),
+            new LoadTestReport.KindQuality("account_takeover", 4, 1, 0, 0, 0.5, 0.25, 40.0, 40.0, null)), 900, 1,
             Map.of("regular / HIGH_DISTINCT_IP_PREFIXES", 1L), 1180),
         timeline,
         new LoadTestReport.Projection(3_000_000, List.of(new LoadTestReport.StageCores("filter", 1980, 1515)), 1515, 4.8e8,
