@@ -234,6 +234,10 @@ public final class LoadTest {
     List<String> args = new ArrayList<>(List.of("--runner=FlinkRunner", "--bootstrapServers=" + bootstrap, "--consumerGroup=" + group,
         "--flinkMaster=" + settings.flinkMaster(), "--parallelism=" + settings.parallelism(), "--statusIntervalSeconds=0",
         "--jobName=" + jobName(job)));
+    if (settings.embeddedFlink() && settings.jobFlags().stream().noneMatch(f -> f.startsWith("--stateBackendStoragePath"))) {
+      // the run's checkpoints stay in its own directory, not in .vigil/checkpoints
+      args.add("--stateBackendStoragePath=" + settings.out().resolve("checkpoints").toAbsolutePath().toUri());
+    }
     args.addAll(settings.jobFlags());
     List<String> command = new ArrayList<>(JobJar.command(job, args));
     command.add(1, "-Xmx3g");
