@@ -47,6 +47,8 @@ public final class FilterPipeline {
     FilterPipelineOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FilterPipelineOptions.class);
     FilterPipelineOptions.validate(options);
     StreamingJobDefaults.apply(options, args, "vigil-filter");
+    // Partials fire on the watermark; keep it moving past the DoFns chained behind the source (see there).
+    StreamingJobDefaults.boundBundleSizeForWatermarks(options, args);
     return options;
   }
 

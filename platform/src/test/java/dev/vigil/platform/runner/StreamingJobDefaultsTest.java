@@ -41,4 +41,18 @@ class StreamingJobDefaultsTest {
     assertThat(o.getCheckpointingInterval()).isEqualTo(2000L);
     assertThat(o.getJobName()).isEqualTo("mine");
   }
+
+  @Test
+  void bundlesEndByCountSoWatermarksPassChainedDoFns() {
+    String[] args = {"--runner=FlinkRunner", "--flinkMaster=[local]"};
+    FlinkPipelineOptions o = apply(args);
+    StreamingJobDefaults.boundBundleSizeForWatermarks(o, args);
+    // Beam's default (1,000) ends bundles by time below ~1,000 records/s per subtask, and then the watermark stalls.
+    assertThat(o.getMaxBundleSize()).isEqualTo(StreamingJobDefaults.WATERMARK_SAFE_MAX_BUNDLE_SIZE).isLessThanOrEqualTo(100L);
+
+    String[] mine = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--maxBundleSize=5000"};
+    FlinkPipelineOptions explicit = apply(mine);
+    StreamingJobDefaults.boundBundleSizeForWatermarks(explicit, mine);
+    assertThat(explicit.getMaxBundleSize()).isEqualTo(5000L);
+  }
 }
