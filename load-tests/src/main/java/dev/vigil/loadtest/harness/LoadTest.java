@@ -342,7 +342,7 @@ public final class LoadTest {
     }
     long n = verdictsRead.incrementAndGet();
     detection.verdict(score.getMemberId(), score.getAction(), score.getReasonsCount() == 0 ? "-" : score.getReasons(0).getCode(), seenAt);
-    long covered = latency.verdict(score.getMemberId(), score.getEventTimeMs(), seenAt);
+    long covered = latency.verdict(score.getMemberId(), score.getEventTimeMs(), score.getProcessingTimeMs(), seenAt);
     if (covered >= 0 && storeLatency != null && n % 8 == 0) {
       storeLatency.follow(score.getMemberId(), score.getEventTimeMs(), covered);
     }

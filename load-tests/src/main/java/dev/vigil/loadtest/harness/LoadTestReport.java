@@ -41,11 +41,14 @@ public record LoadTestReport(
 
   /**
    * {@code verdictRead}: event produced -> first verdict covering it read from the verdict topic (committed output);
+   * {@code verdictComputed}: the same events -> that verdict computed by the model job (the rest of {@code verdictRead}
+   * is the model job holding output until its checkpoint, and Kafka);
    * {@code storeReadable}: event produced -> that verdict readable from the score store (a sample);
    * {@code uncoveredAtEnd}: followed events no verdict covered by the end; {@code storeNeverReadable}: sampled verdicts
    * the store did not return within two minutes or by the end (left out of the percentiles).
    */
-  public record Latency(int sampleEvery, Percentiles verdictRead, Percentiles storeReadable, long uncoveredAtEnd,
+  public record Latency(int sampleEvery, Percentiles verdictRead, Percentiles verdictComputed, Percentiles storeReadable,
+      long uncoveredAtEnd,
       long storeSamplesSkipped, long storeNeverReadable) {}
 
   /**

@@ -75,7 +75,7 @@ final class ReportBuilder {
     double seconds = last.t() - first.t();
     List<LoadTestReport.Stage> stages = stages(seconds);
     LoadTestReport.Latency lat = new LoadTestReport.Latency(settings.latencySampleEvery(), percentiles(latency.total()),
-        percentiles(storeLatency.total()), latency.uncovered(), storeLatency.skipped(), storeLatency.neverReadable());
+        percentiles(latency.toComputed()), percentiles(storeLatency.total()), latency.uncovered(), storeLatency.skipped(), storeLatency.neverReadable());
     LoadTestReport.Projection projection = projection(stages, seconds);
     if (!drained) {
       notes.add("The pipelines had not drained the traffic within " + settings.drainTimeout().toSeconds()

@@ -18,6 +18,8 @@ final class VerdictLatency {
   private static final long MAX_MS = 3_600_000;
   private final Map<Long, ArrayDeque<long[]>> pending = new HashMap<>();
   private final Histogram total = new Histogram(MAX_MS, 3);
+  /** The same events, to the moment the model job computed the verdict (its processing time): where the time goes. */
+  private final Histogram toComputed = new Histogram(MAX_MS, 3);
   private Histogram interval = new Histogram(MAX_MS, 3);
   private long pendingCount;
 
@@ -28,10 +30,11 @@ final class VerdictLatency {
   }
 
   /**
-   * A verdict about {@code memberId} covering its events up to {@code verdictEventTimeMs} was read at {@code seenAtMs}.
-   * Returns the event time of the oldest event it covered first, or -1 if it covered none (for the store probe).
+   * A verdict about {@code memberId} covering its events up to {@code verdictEventTimeMs}, computed by the model job at
+   * {@code computedAtMs}, was read at {@code seenAtMs}. Returns the event time of the oldest event it covered first, or
+   * -1 if it covered none (for the store probe).
    */
-  synchronized long verdict(long memberId, long verdictEventTimeMs, long seenAtMs) {
+  synchronized long verdict(long memberId, long verdictEventTimeMs, long computedAtMs, long seenAtMs) {
     ArrayDeque<long[]> queue = pending.get(memberId);
     long oldest = -1;
     while (queue != null && !queue.isEmpty() && queue.peekFirst()[0] <= verdictEventTimeMs) {
@@ -39,6 +42,7 @@ final class VerdictLatency {
       long latency = Math.max(0, Math.min(MAX_MS, seenAtMs - eventTime));
       total.recordValue(latency);
       interval.recordValue(latency);
+      toComputed.recordValue(Math.max(0, Math.min(MAX_MS, computedAtMs - eventTime)));
       pendingCount--;
       oldest = oldest < 0 ? eventTime : oldest;
     }
@@ -57,6 +61,11 @@ final class VerdictLatency {
 
   synchronized Histogram total() {
     return total.copy();
+  }
+
+  /** Event produced -> verdict computed, for every event {@link #total} holds. */
+  synchronized Histogram toComputed() {
+    return toComputed.copy();
   }
 
   /** Sampled events no verdict has covered yet. */

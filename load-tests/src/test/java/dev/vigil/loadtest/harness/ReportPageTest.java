@@ -74,6 +74,7 @@ class ReportPageTest {
         new LoadTestReport.Traffic(6000, 5940, 5900, 10, 30, 1000, 990, 1012, 0, false, 2000, 160),
         List.of(new LoadTestReport.Stage("filter", "filter (pid 1)", "raw records", 5940, 700, 990, 3, 0.5, 1980, 1L << 30)),
         new LoadTestReport.Latency(10, new LoadTestReport.Percentiles(500, 800, 1200, 1900, 2500, 3000),
+            new LoadTestReport.Percentiles(500, 700, 1100, 1800, 2400, 2900),
             new LoadTestReport.Percentiles(50, 900, 1300, 2000, 2600, 3100), 3, 0, 0),
         new LoadTestReport.Detection(List.of(
             new LoadTestReport.KindQuality("scraper", 10, 9, 8, 0, 0.9, 0.9, 12.0, 20.0, 15.0),

@@ -43,7 +43,7 @@ class VerdictLatencyTest {
         latency.sent(op.member(), op.timeMs());
         continue;
       }
-      latency.verdict(op.member(), op.timeMs(), op.seenAtMs());
+      latency.verdict(op.member(), op.timeMs(), op.seenAtMs() - 1_000, op.seenAtMs());
       for (int j = 0; j < i; j++) { // naive: every earlier event of the member this verdict covers, not yet covered
         Op e = ops.get(j);
         if (!e.verdict() && !covered[j] && e.member() == op.member() && e.timeMs() <= op.timeMs()) {
@@ -67,9 +67,9 @@ class VerdictLatencyTest {
     VerdictLatency latency = new VerdictLatency();
     latency.sent(7, 1_000);
     latency.sent(7, 2_000);
-    assertThat(latency.verdict(7, 1_500, 3_000)).isEqualTo(1_000); // covers the first event only
+    assertThat(latency.verdict(7, 1_500, 2_800, 3_000)).isEqualTo(1_000); // covers the first event only
     Histogram first = latency.takeInterval();
-    assertThat(latency.verdict(7, 2_000, 2_500)).isEqualTo(2_000);
+    assertThat(latency.verdict(7, 2_000, 2_400, 2_500)).isEqualTo(2_000);
     Histogram second = latency.takeInterval();
 
     assertThat(first.getTotalCount()).isEqualTo(1);
@@ -77,7 +77,8 @@ class VerdictLatencyTest {
     assertThat(second.getTotalCount()).isEqualTo(1);
     assertThat(second.getMaxValue()).isEqualTo(500);
     assertThat(latency.total().getTotalCount()).isEqualTo(2);
-    assertThat(latency.verdict(7, 9_000, 9_000)).as("nothing left to cover").isEqualTo(-1);
+    assertThat(latency.verdict(7, 9_000, 9_000, 9_000)).as("nothing left to cover").isEqualTo(-1);
+    assertThat(latency.toComputed().getMaxValue()).isEqualTo(1_800);
     assertThat(latency.uncovered()).isZero();
   }
 }
