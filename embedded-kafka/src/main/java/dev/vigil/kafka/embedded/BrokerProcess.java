@@ -71,6 +71,11 @@ public final class BrokerProcess implements AutoCloseable {
     return new KafkaTopics(bootstrapServers);
   }
 
+  /** The broker process's id, for measuring its memory. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** CPU time the broker process has used so far. */
   public Duration cpuTime() {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);

@@ -7,7 +7,7 @@ import dev.vigil.filter.FilterMetrics;
 import dev.vigil.flink.cluster.FlinkRest;
 import dev.vigil.flink.cluster.FlinkSessionCluster;
 import dev.vigil.flink.cluster.JobJar;
-import dev.vigil.kafka.embedded.BrokerMain;
+import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.GroundTruth;
 import dev.vigil.loadtest.traffic.LoadGenerator;
 import dev.vigil.loadtest.traffic.RateShape;
@@ -52,7 +52,6 @@ public final class LoadTest {
   static final String STORE = "abuse-scores";
   private static final Pattern WEB_UI = Pattern.compile("Flink web UI at http://(\\S+)");
   private static final Pattern STORE_PORT = Pattern.compile("listening on port (\\d+)");
-  private static final Pattern BROKER_READY = Pattern.compile(Pattern.quote(BrokerMain.READY_PREFIX) + "(\\S+)");
   private static final List<AbuseType> KINDS = Arrays.stream(AbuseType.values()).filter(k -> k != AbuseType.NONE).toList();
 
   static final String FILTER_READ = FlinkRest.flinkMetricName(ReadRawRecords.METRICS_NAMESPACE, ReadRawRecords.RECORDS_READ);
@@ -75,6 +74,8 @@ public final class LoadTest {
   /** TaskManagers of a local session cluster the jobs run on, by name; empty on embedded Flink. */
   private Map<String, Long> clusterProcesses = Map.of();
   private final List<Job> jobs = new ArrayList<>();
+  /** The broker this run started, in a JVM of its own; null with {@code --bootstrap-servers}. */
+  private volatile BrokerProcess broker;
 
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
@@ -181,6 +182,9 @@ public final class LoadTest {
   private Map<String, Long> processesByName() {
     Map<String, Long> pids = new LinkedHashMap<>();
     pids.put("harness", ProcessHandle.current().pid());
+    if (broker != null) {
+      pids.put("broker", broker.pid());
+    }
     started.stream().filter(ComponentProcess::alive).forEach(p -> pids.put(p.name(), p.pid()));
     pids.putAll(clusterProcesses);
     return pids;
@@ -206,14 +210,11 @@ public final class LoadTest {
     }
   }
 
-  private String startBroker() throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(ChildJvm.java());
-    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(),
-        settings.out().resolve("kafka").toString(), Integer.toString(settings.partitions())));
-    ComponentProcess broker = start("broker", command, BROKER_READY);
-    String bootstrap = broker.awaitReady(Duration.ofSeconds(90));
-    status("broker up at %s (%d partitions per topic)", bootstrap, settings.partitions());
-    return bootstrap;
+  private String startBroker() throws IOException {
+    broker = BrokerProcess.start(settings.out().resolve("kafka"), Duration.ofSeconds(90));
+    broker.topics().create(VigilTopics.DEFAULTS, settings.partitions());
+    status("broker up at %s (%d partitions per topic)", broker.bootstrapServers(), settings.partitions());
+    return broker.bootstrapServers();
   }
 
   private String startStore(String bootstrap) throws IOException, InterruptedException {
@@ -372,6 +373,9 @@ public final class LoadTest {
       } catch (RuntimeException e) {
         LOG.warn("stopping {}: {}", started.get(i).name(), e.toString());
       }
+    }
+    if (broker != null) {
+      broker.close();
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
