@@ -92,6 +92,23 @@ class VigilCliTest {
   }
 
   @Test
+  void loadtestChecksItsFlagsInOneLineBeforeStartingAnything(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("earlier-run.txt"), "x");
+    assertThat(VigilCli.execute("loadtest", "--shape", "wobble")).isEqualTo(2);
+    assertThat(VigilCli.execute("loadtest", "--hot-members", "5")).isEqualTo(2);
+    assertThat(VigilCli.execute("loadtest", "--producer-threads", "0")).isEqualTo(2);
+    assertThat(VigilCli.execute("loadtest", "--job-flag=checkpointingInterval=1")).isEqualTo(2);
+    assertThat(VigilCli.execute("loadtest", "--out", dir.toString())).isEqualTo(2);
+    assertThat(stderr().strip().lines()).containsExactly(
+        "vigil loadtest: --shape: unknown rate shape 'wobble': expected constant, ramp or spike",
+        "vigil loadtest: --hot-members, --hot-member-share: 5 hot members need a hot member share > 0",
+        "vigil loadtest: --producer-threads must be >= 1, got 0",
+        "vigil loadtest: --job-flag takes a Beam flag such as --checkpointingInterval=-1, got 'checkpointingInterval=1'",
+        "vigil loadtest: --out " + dir + " is not empty: a run writes its broker, store and report there; give a new directory");
+  }
+
+  @Test
   void unknownOptionIsReported() {
     assertThat(VigilCli.execute("kafka", "--prot", "1")).isEqualTo(2);
     assertThat(stderr()).contains("Unknown options: '--prot'");

@@ -57,8 +57,16 @@ public record LoadTestSettings(
     require(latencySampleEvery >= 1, "--latency-sample-every must be >= 1, got " + latencySampleEvery);
     require(producerThreads <= members, "--producer-threads must be at most --members (" + members + "), got " + producerThreads);
     // What the traffic is made of, checked now rather than after minutes of start-up and warm-up.
-    RateShape.parse(shape, rate, duration);
-    TrafficMix.loadTest(abusiveFraction).withHotMembers(hotMembers, hotMemberShare);
+    try {
+      RateShape.parse(shape, rate, duration);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--shape: " + e.getMessage());
+    }
+    try {
+      TrafficMix.loadTest(abusiveFraction).withHotMembers(hotMembers, hotMemberShare);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--hot-members, --hot-member-share: " + e.getMessage());
+    }
     jobFlags = List.copyOf(jobFlags);
   }
 
