@@ -54,9 +54,11 @@ public record DetectionReport(List<Row> rows, long scores) {
   /** The {@code q}-quantile (nearest rank) of detection times in ms, or -1 if nothing was detected. */
   public long detectionQuantileMs(double q) {
     long[] sorted = rows.stream().mapToLong(Row::detectionMs).filter(ms -> ms >= 0).sorted().toArray();
-    if (sorted.length == 0) {
-      return -1;
-    }
+    return sorted.length == 0 ? -1 : nearestRank(sorted, q);
+  }
+
+  /** The {@code q}-quantile (nearest rank) of {@code sorted}, which holds at least one value. */
+  public static long nearestRank(long[] sorted, double q) {
     int rank = (int) Math.ceil(q * sorted.length);
     return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
   }

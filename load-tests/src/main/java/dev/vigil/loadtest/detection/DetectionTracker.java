@@ -36,9 +36,14 @@ public final class DetectionTracker {
     }
   }
 
+  /** Whether a verdict with this action flags its member: CHALLENGE or stronger. */
+  public static boolean flags(Action action) {
+    return action != Action.NONE && action != Action.UNRECOGNIZED;
+  }
+
   public synchronized void scored(AbuseScore score) {
     scores++;
-    if (score.getAction() == Action.NONE || score.getAction() == Action.UNRECOGNIZED) {
+    if (!flags(score.getAction())) {
       return;
     }
     Verdicts v = verdicts.computeIfAbsent(score.getMemberId(), m -> new Verdicts(score));

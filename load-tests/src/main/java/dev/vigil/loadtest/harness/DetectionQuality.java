@@ -1,5 +1,7 @@
 package dev.vigil.loadtest.harness;
 
+import dev.vigil.loadtest.detection.DetectionReport;
+import dev.vigil.loadtest.detection.DetectionTracker;
 import dev.vigil.loadtest.traffic.GroundTruth;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator.AbuseType;
 import dev.vigil.schemas.v1.Action;
@@ -40,7 +42,7 @@ final class DetectionQuality {
     if (seenAtMs < countFromMs) {
       return;
     }
-    if (action == Action.CHALLENGE || action == Action.RESTRICT || action == Action.BLOCK) {
+    if (DetectionTracker.flags(action)) {
       flags.computeIfAbsent(memberId, m -> new Times()).add(seenAtMs);
       firstFlagReason.putIfAbsent(memberId, leadingReason);
     }
@@ -87,14 +89,14 @@ final class DetectionQuality {
     List<LoadTestReport.KindQuality> rows = new ArrayList<>();
     for (AbuseType kind : kinds) {
       List<GroundTruth> ofKind = truth.stream().filter(t -> t.kind() == kind).toList();
-      List<Double> toFlag = new ArrayList<>();
-      List<Double> toBlock = new ArrayList<>();
+      List<Long> toFlag = new ArrayList<>();
+      List<Long> toBlock = new ArrayList<>();
       long flaggedEarly = 0;
       for (GroundTruth t : ofKind) {
         // A flag before the abuse began is about the member's earlier behaviour, not a detection of this abuse.
         Long flag = firstFrom(flags, t.memberId(), t.startMs());
         if (flag != null) {
-          toFlag.add((flag - t.startMs()) / 1000.0);
+          toFlag.add(flag - t.startMs());
         }
         Long anyFlag = firstFrom(flags, t.memberId(), Long.MIN_VALUE);
         if (anyFlag != null && anyFlag < t.startMs()) {
@@ -102,14 +104,15 @@ final class DetectionQuality {
         }
         Long block = firstFrom(blocks, t.memberId(), t.startMs());
         if (block != null) {
-          toBlock.add((block - t.startMs()) / 1000.0);
+          toBlock.add(block - t.startMs());
         }
       }
       long flagged = toFlag.size();
       double precision = flagged + normalFlagged == 0 ? Double.NaN : flagged / (double) (flagged + normalFlagged);
       double recall = ofKind.isEmpty() ? Double.NaN : flagged / (double) ofKind.size();
       rows.add(new LoadTestReport.KindQuality(kind.label(), ofKind.size(), flagged, toBlock.size(), flaggedEarly,
-          finite(precision), finite(recall), quantile(toFlag, 0.5), quantile(toFlag, 0.9), quantile(toBlock, 0.5)));
+          finite(precision), finite(recall), quantileSeconds(toFlag, 0.5), quantileSeconds(toFlag, 0.9),
+          quantileSeconds(toBlock, 0.5)));
     }
     Map<String, Long> falsePositives = new java.util.TreeMap<>();
     flags.keySet().stream().filter(m -> !abusers.containsKey(m)).forEach(m ->
@@ -126,14 +129,11 @@ final class DetectionQuality {
     return Double.isFinite(v) ? v : null;
   }
 
-  /** The nearest-rank quantile, or null for no values. */
-  static Double quantile(List<Double> values, double q) {
-    if (values.isEmpty()) {
+  /** The nearest-rank quantile of times in ms, in seconds; null for no values. */
+  private static Double quantileSeconds(List<Long> ms, double q) {
+    if (ms.isEmpty()) {
       return null;
     }
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(sorted);
-    int rank = (int) Math.ceil(q * sorted.length);
-    return sorted[Math.max(0, rank - 1)];
+    return DetectionReport.nearestRank(ms.stream().mapToLong(Long::longValue).sorted().toArray(), q) / 1000.0;
   }
 }
