@@ -24,6 +24,7 @@ import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.store.client.VigilStoreClient;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -78,7 +80,7 @@ public final class LoadTest {
   private volatile BrokerProcess broker;
 
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
-  private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   private LoadTest(LoadTestSettings settings) {
     this.settings = settings;
@@ -86,8 +88,8 @@ public final class LoadTest {
 
   /** Runs the load test and writes its report into {@code settings.out()}. */
   public static LoadTestReport run(LoadTestSettings settings) throws Exception {
-    if (java.nio.file.Files.isDirectory(settings.out())) {
-      try (var entries = java.nio.file.Files.list(settings.out())) {
+    if (Files.isDirectory(settings.out())) {
+      try (var entries = Files.list(settings.out())) {
         if (entries.findAny().isPresent()) {
           throw new IllegalArgumentException("--out " + settings.out() + " is not empty: a run writes its broker, store and"
               + " report there; give a new directory");
@@ -112,6 +114,7 @@ public final class LoadTest {
       Job filter = startJob("filter", filterGroup(), bootstrap);
       Job model = startJob("model", modelGroup(), bootstrap);
       status("filter and model jobs running; web UIs http://%s and http://%s", filter.rest.master(), model.rest.master());
+      LoadGenerator.Settings mainTraffic = generatorSettings(kafka);
       Sampler sampler = new Sampler(kafka, filter, model);
       Thread sampling = new Thread(sampler, "loadtest-sampler");
       sampling.setDaemon(true);
@@ -128,7 +131,7 @@ public final class LoadTest {
           phase.set("traffic");
           sampler.mark("traffic");
           detection.countFrom(System.currentTimeMillis());
-          traffic = LoadGenerator.run(generatorSettings(kafka), new LoadGenerator.Listener() {
+          traffic = LoadGenerator.run(mainTraffic, new LoadGenerator.Listener() {
             @Override
             public void sent(ActivityEvent event, long sentAtMs) {
               onSent(event);
@@ -152,7 +155,7 @@ public final class LoadTest {
         ProgressLine.done();
       }
       // The tail and the probe are closed: what they recorded is final from here on.
-      SyntheticActivityGenerator population = LoadGenerator.population(generatorSettings(kafka));
+      SyntheticActivityGenerator population = LoadGenerator.population(mainTraffic);
       LoadTestReport report = new ReportBuilder(settings, startedAt, sampler, traffic, warmUpEvents, drained, model,
           latency, storeLatency, detection.report(traffic.groundTruth(), KINDS, verdictsRead.get(),
               m -> population.persona(m).label()), meanRecordBytes(), processesByName()).build();
@@ -228,8 +231,8 @@ public final class LoadTest {
     return port;
   }
 
-  /** A job: its REST endpoint, its id there, and the process that runs it (absent on a cluster). */
-  record Job(String name, FlinkRest rest, String id, Optional<ComponentProcess> process) {}
+  /** A job: its name, its REST endpoint and its id there. */
+  record Job(String name, FlinkRest rest, String id) {}
 
   private Job startJob(String job, String group, String bootstrap) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--runner=FlinkRunner", "--bootstrapServers=" + bootstrap, "--consumerGroup=" + group,
@@ -250,7 +253,7 @@ public final class LoadTest {
     while (System.nanoTime() < deadline) {
       Optional<FlinkRest.Job> running = tryActiveJob(api, name).filter(j -> j.state().equals("RUNNING"));
       if (running.isPresent()) {
-        Job started = new Job(name, api, running.get().id(), settings.embeddedFlink() ? Optional.of(process) : Optional.empty());
+        Job started = new Job(name, api, running.get().id());
         jobs.add(started);
         return started;
       }

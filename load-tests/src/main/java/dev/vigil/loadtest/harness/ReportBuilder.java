@@ -54,11 +54,11 @@ final class ReportBuilder {
     if (readings.size() < 2) {
       throw new IllegalStateException("the run took fewer than two samples; nothing to report");
     }
-    int from = Math.max(0, sampler.markIndex("traffic") - 1);
-    this.first = readings.get(Math.min(from, readings.size() - 2));
+    int from = Math.min(Math.max(0, sampler.markIndex("traffic") - 1), readings.size() - 2);
+    this.first = readings.get(from);
     this.last = readings.get(readings.size() - 1);
     int drainAt = sampler.markIndex("drain");
-    this.trafficEnd = readings.get(Math.max(readings.indexOf(first) + 1, Math.min(readings.size() - 1, drainAt - 1)));
+    this.trafficEnd = readings.get(Math.max(from + 1, Math.min(readings.size() - 1, drainAt - 1)));
     this.counterRestarts = sampler.counterRestarts();
     this.traffic = traffic;
     this.warmUpEvents = warmUpEvents;
