@@ -7,12 +7,11 @@ import dev.vigil.platform.deadletter.WriteDeadLetters;
 import dev.vigil.platform.io.RawActivitySource;
 import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.kafka.ReadRawRecords;
-import dev.vigil.platform.kafka.WriteKeyedRecords;
+import dev.vigil.platform.kafka.WriteWithProgressMarkers;
 import dev.vigil.platform.ops.ForegroundJob;
 import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.platform.options.OptionsFile;
-import dev.vigil.platform.runner.HoldUntilCheckpoint;
 import dev.vigil.platform.runner.StreamingJobDefaults;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -32,6 +31,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
 
 /**
  * The filter job: {@code vigil.activity.raw} -> parse, rules, extract, pre-aggregate ->
@@ -78,11 +78,13 @@ public final class FilterPipeline {
     PCollectionTuple raw = pipeline.apply("ReadRawActivity",
         RawActivitySource.kafka(options, options.getInputTopic(), ActivityEventTime::millisOrMinusOne));
     PCollectionTuple out = raw.get(RawActivitySource.RECORDS).apply("FilterActivity", filterActivity(options, rules));
+    Duration window = Duration.standardSeconds(options.getWindowSeconds());
     out.get(FilterActivity.PARTIALS)
-        .apply("HoldPartialsUntilCheckpoint", HoldUntilCheckpoint.when(
-            options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)))
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
-        .apply("WriteFilteredActivity", WriteKeyedRecords.to(kafka, options.getOutputTopic()));
+        // A partial is stamped at its window's end and read as its window's start; markers once a window.
+        .apply("WriteFilteredActivity", WriteWithProgressMarkers.to(kafka, options.getOutputTopic(), window,
+            window.minus(Duration.millis(1)), Duration.millis(options.getMaxFutureSkewMs()).plus(window),
+            options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));
     deadLetters.add(out.get(FilterActivity.DEAD_LETTERS));
     WriteDeadLetters.all(deadLetters)

@@ -6,11 +6,13 @@ import static dev.vigil.testsupport.kafka.TestProducer.memberKey;
 
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.EventType;
 import dev.vigil.schemas.v1.MemberActivityPartial;
+import dev.vigil.schemas.v1.PaneTiming;
 import dev.vigil.testsupport.fixtures.ActivityFixtures;
 import dev.vigil.testsupport.kafka.TestProducer;
 import dev.vigil.testsupport.kafka.TopicRecords;
@@ -96,11 +98,19 @@ class FilterPipelineKafkaTest {
       Map<String, MemberActivityPartial> actual = ActivityFixtures.mergedByMemberWindow(partials);
       assertThat(ActivityFixtures.eventCounts(actual)).as("event count per member-window").isEqualTo(ActivityFixtures.eventCounts(expected));
       assertThat(actual).isEqualTo(expected);
-      assertThat(partials).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
+      List<ConsumerRecord<byte[], byte[]>> partialRecords = TopicRecords.partialRecords(partials);
+      assertThat(partialRecords).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
           .isEqualTo(Long.toString(TopicRecords.partial(r).getMemberId())));
-      assertThat(partials).allSatisfy(r -> assertThat(r.timestamp())
+      assertThat(partialRecords).allSatisfy(r -> assertThat(r.timestamp())
           .as("record timestamp is event time (window end - 1 ms)")
           .isEqualTo(TopicRecords.partial(r).getWindowEndMs() - 1));
+
+      // Once the input is idle, every partition (those no member hashes to too) says the filter is past all its windows.
+      long lastWindowEnd = actual.values().stream().mapToLong(MemberActivityPartial::getWindowEndMs).max().orElseThrow();
+      List<ConsumerRecord<byte[], byte[]>> all = kafka.topics().awaitRecords(filtered,
+          rs -> TopicRecords.progressMarkers(rs).stream().filter(r -> ProgressMarkers.watermarkMs(r.value()) >= lastWindowEnd)
+              .map(ConsumerRecord::partition).distinct().count() == 3, Duration.ofSeconds(60));
+      assertOnTimePartialsNeverFollowAMarkerPastThem(all);
 
       List<DeadLetter> parsed = TopicRecords.deadLetters(letters);
       assertThat(parsed).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(
@@ -114,5 +124,25 @@ class FilterPipelineKafkaTest {
     // Nothing more arrives after the expected output (no duplicates from late panes or retries).
     assertThat(ActivityFixtures.mergedByMemberWindow(kafka.topics().readAll(filtered))).isEqualTo(expected);
     assertThat(kafka.topics().readAll(deadLetters)).hasSize(3);
+  }
+
+  /** Per partition in offset order: markers only rise, and no on-time partial of a window before one comes after it. */
+  static void assertOnTimePartialsNeverFollowAMarkerPastThem(List<ConsumerRecord<byte[], byte[]>> filtered) {
+    Map<Integer, Long> markerPerPartition = new java.util.HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : filtered.stream().sorted(java.util.Comparator
+        .comparing((ConsumerRecord<byte[], byte[]> c) -> c.partition()).thenComparing(ConsumerRecord::offset)).toList()) {
+      long marker = markerPerPartition.getOrDefault(r.partition(), Long.MIN_VALUE);
+      if (ProgressMarkers.isMarker(r.key())) {
+        long watermark = ProgressMarkers.watermarkMs(r.value());
+        assertThat(watermark).as("marker at %d-%d", r.partition(), r.offset()).isGreaterThan(marker);
+        markerPerPartition.put(r.partition(), watermark);
+      } else {
+        MemberActivityPartial p = TopicRecords.partial(r);
+        if (p.getPaneTiming() == PaneTiming.PANE_ON_TIME) {
+          assertThat(p.getWindowStartMs()).as("on-time partial at %d-%d after a marker", r.partition(), r.offset())
+              .isGreaterThanOrEqualTo(marker);
+        }
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import dev.vigil.loadtest.traffic.TopicTail;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.VigilTopics;
 import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.AbuseScore;
@@ -204,6 +205,9 @@ final class DemoCommand implements Callable<Integer> {
     try {
       switch (r.topic()) {
         case VigilTopics.ACTIVITY_FILTERED -> {
+          if (ProgressMarkers.isMarker(r.key())) {
+            return;
+          }
           partials.incrementAndGet();
           partialBytes.addAndGet(r.value().length);
           MemberActivityPartial partial = MemberActivityPartial.parseFrom(r.value());

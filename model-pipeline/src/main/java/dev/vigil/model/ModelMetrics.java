@@ -4,6 +4,8 @@ package dev.vigil.model;
 public final class ModelMetrics {
   public static final String NAMESPACE = "vigil.model";
   public static final String PARTIALS_READ = "partials_read";
+  /** Progress markers of the filter read from the filtered topic (they move the watermark; no partial). */
+  public static final String PROGRESS_MARKERS_READ = "progress_markers_read";
   public static final String PARTIALS_ON_TIME = "partials_on_time";
   public static final String PARTIALS_LATE = "partials_late";
   public static final String PARTIALS_TOO_LATE = "partials_too_late";

@@ -60,8 +60,9 @@ public final class ModelPipeline {
   /** The production graph: Kafka in, Kafka (and files) out. */
   public static Pipeline create(ModelPipelineOptions options) {
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity",
-        RawActivitySource.kafka(options, options.getFilteredTopic(), ModelPipeline::partialEventTime)).get(RawActivitySource.RECORDS);
+    PCollection<RawRecord> raw = pipeline.apply("ReadFilteredActivity", options.getProgressMarkers()
+        ? RawActivitySource.kafkaFollowingProgressMarkers(options, options.getFilteredTopic(), ModelPipeline::partialEventTime)
+        : RawActivitySource.kafka(options, options.getFilteredTopic(), ModelPipeline::partialEventTime)).get(RawActivitySource.RECORDS);
     PCollectionTuple parsed = raw.apply("ParsePartials", new ParsePartials());
     PCollectionTuple scored = parsed.get(ParsePartials.PARTIALS).apply("ScoreMemberActivity", ScoreMemberActivity.from(options));
     scored.get(ScoreMemberActivity.SCORES).apply("FanOutScores", new FanOutScores(options));

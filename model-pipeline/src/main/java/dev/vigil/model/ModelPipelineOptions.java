@@ -15,6 +15,14 @@ public interface ModelPipelineOptions extends KafkaPipelineOptions {
 
   void setFilteredTopic(String value);
 
+  @Description("The filtered topic carries the filter job's progress markers, and they alone move a silent partition's"
+      + " watermark (a partition may be silent while the filter works through a backlog); false lets a caught-up"
+      + " partition follow the wall clock after --idlePartitionTimeoutMs, for a topic written by something else")
+  @Default.Boolean(true)
+  Boolean getProgressMarkers();
+
+  void setProgressMarkers(Boolean value);
+
   @Description("Window lengths and their tile sizes as LENGTH/PERIOD, comma-separated (units s, m, h); every row carries"
       + " each window [t - LENGTH, t) ending at the member's latest activity t")
   @Default.String("1m/30s,10m/1m,60m/5m")

@@ -3,6 +3,7 @@ package dev.vigil.model;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vigil.platform.deadletter.DeadLetters;
 import dev.vigil.platform.metrics.BundleCounter;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -16,7 +17,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
-/** Decodes filtered-topic records into partials; anything else becomes a dead letter. */
+/** Decodes filtered-topic records into partials; the filter's progress markers are counted and dropped; anything else becomes a dead letter. */
 public final class ParsePartials extends PTransform<PCollection<RawRecord>, PCollectionTuple> {
   public static final TupleTag<MemberActivityPartial> PARTIALS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
@@ -53,14 +54,20 @@ public final class ParsePartials extends PTransform<PCollection<RawRecord>, PCol
 
   static final class DecodeFn extends DoFn<RawRecord, MemberActivityPartial> {
     private final BundleCounter read = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PARTIALS_READ);
+    private final BundleCounter markers = new BundleCounter(ModelMetrics.NAMESPACE, ModelMetrics.PROGRESS_MARKERS_READ);
 
     @FinishBundle
     public void finishBundle() {
       read.flush();
+      markers.flush();
     }
 
     @ProcessElement
     public void process(@Element RawRecord record, MultiOutputReceiver out) {
+      if (ProgressMarkers.isMarker(record.getKey())) {
+        markers.inc(); // it has moved the watermark already, in the source
+        return;
+      }
       try {
         MemberActivityPartial p = MemberActivityPartial.parseFrom(record.getValue());
         if (p.getMemberId() == 0 || p.getWindowEndMs() <= p.getWindowStartMs()) {

@@ -2,6 +2,8 @@ package dev.vigil.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.EventType;
@@ -10,6 +12,7 @@ import dev.vigil.schemas.v1.MemberActivityPartial;
 import dev.vigil.schemas.v1.RawRecord;
 import dev.vigil.testsupport.fixtures.RawRecords;
 import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
@@ -46,6 +49,21 @@ class ParsePartialsTest {
       return null;
     });
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void progressMarkersAreCountedAndDroppedNeitherPartialsNorDeadLetters(TestPipeline p) {
+    List<RawRecord> records = List.of(record(0, GOOD), RawRecords.of(0, 1, 0, ProgressMarkers.key(), ProgressMarkers.value(5_000)),
+        RawRecords.of(1, 0, 0, ProgressMarkers.key(), ProgressMarkers.value(10_000)));
+
+    PCollectionTuple out = p.apply(Create.of(records)).apply(new ParsePartials());
+
+    PAssert.that(out.get(ParsePartials.PARTIALS)).containsInAnyOrder(GOOD);
+    PAssert.that(out.get(ParsePartials.DEAD_LETTERS)).empty();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(StreamingJobs.counter(result, ModelMetrics.PROGRESS_MARKERS_READ)).isEqualTo(2);
+    assertThat(StreamingJobs.counter(result, ModelMetrics.PARTIALS_READ)).isEqualTo(1);
   }
 
   private static RawRecord record(long offset, MemberActivityPartial partial) {

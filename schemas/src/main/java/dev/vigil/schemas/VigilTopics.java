@@ -6,7 +6,10 @@ import java.util.List;
 public final class VigilTopics {
   /** Raw {@code ActivityEvent} bytes from producers. */
   public static final String ACTIVITY_RAW = "vigil.activity.raw";
-  /** {@code MemberActivityPartial} bytes from the filter pipeline, keyed by member id. */
+  /**
+   * {@code MemberActivityPartial} bytes from the filter pipeline, keyed by member id, and on every partition the
+   * filter's {@code ProgressMarker}s ({@link ProgressMarkers}).
+   */
   public static final String ACTIVITY_FILTERED = "vigil.activity.filtered";
   /** {@code DeadLetter} bytes: records a pipeline could not process, with the reason. */
   public static final String DEAD_LETTER = "vigil.deadletter";

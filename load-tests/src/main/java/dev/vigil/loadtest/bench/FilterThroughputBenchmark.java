@@ -10,6 +10,7 @@ import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -149,6 +150,9 @@ public final class FilterThroughputBenchmark {
     Map<String, MemberActivityAggregate> byWindow = new HashMap<>();
     Map<String, long[]> bounds = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : kafka.topics().readAll(topic)) {
+      if (ProgressMarkers.isMarker(r.key())) {
+        continue;
+      }
       MemberActivityPartial p = MemberActivityPartial.parseFrom(r.value());
       String key = p.getMemberId() + "@" + p.getWindowStartMs();
       byWindow.computeIfAbsent(key, k -> MemberActivityAggregate.mergeTarget()).merge(MemberActivityAggregate.fromPartial(p));
@@ -246,6 +250,9 @@ public final class FilterThroughputBenchmark {
       long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
       while (counted < events && System.nanoTime() < deadline && (child == null || child.isAlive())) {
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
+          if (ProgressMarkers.isMarker(r.key())) {
+            continue;
+          }
           counted += MemberActivityPartial.parseFrom(r.value()).getEventCount();
           partials++;
         }

@@ -9,6 +9,7 @@ import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -117,6 +118,11 @@ public final class ModelThroughputBenchmark {
       for (MemberActivityPartial partial : partials) {
         producer.send(new ProducerRecord<>(TOPIC, Long.toString(partial.getMemberId()).getBytes(StandardCharsets.UTF_8),
             partial.toByteArray()));
+      }
+      // The benchmark stands in for the filter job: its progress, on every partition, closes the last rows.
+      for (var partition : producer.partitionsFor(TOPIC)) {
+        producer.send(new ProducerRecord<>(TOPIC, partition.partition(), ProgressMarkers.key(),
+            ProgressMarkers.value(System.currentTimeMillis())));
       }
       producer.flush();
     }

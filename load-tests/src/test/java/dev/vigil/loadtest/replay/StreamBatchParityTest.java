@@ -19,12 +19,14 @@ import dev.vigil.replay.ReplayPeriod;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.testsupport.Await;
+import dev.vigil.testsupport.Pacer;
 import dev.vigil.testsupport.kafka.TestProducer;
 import dev.vigil.testsupport.kafka.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
@@ -44,6 +46,7 @@ class StreamBatchParityTest {
   private static final Logger LOG = LoggerFactory.getLogger(StreamBatchParityTest.class);
   private static final int MEMBERS = 250;
   private static final int EVENTS = 12_000;
+  private static final int PRODUCE_PER_SECOND = 600;
   private static final String WINDOWS = "1m/30s,10m/1m,60m/5m";
 
   @Test
@@ -74,7 +77,18 @@ class StreamBatchParityTest {
         jobs.add(StreamingJobs.start(ModelPipeline.create(ModelPipeline.parseOptions(concat(common,
             "--filteredTopic=filtered", "--scoresTopic=scores", "--storeTopic=store-rt", "--consumerGroup=parity-model",
             "--windows=" + WINDOWS)))));
-        TestProducer.produceEvents(kafka.bootstrapServers(), "raw", events);
+        // Paced over about 20 s, so the filter's partials reach the model job in several checkpoints (each one is
+        // released when its checkpoint completes, every 10 s) with silent partitions between them: the model's
+        // watermark must wait for the filter's progress markers, not follow the clock once a partition is silent
+        // (it did, and hours of the backlog were then scored on timelines that had expired).
+        try (TestProducer producer = TestProducer.connect(kafka.bootstrapServers())) {
+          Iterator<ActivityEvent> next = events.iterator();
+          Pacer.pace(EVENTS, PRODUCE_PER_SECOND, now -> {
+            producer.sendEvent("raw", next.next());
+            return true;
+          });
+          producer.flush();
+        }
         awaitArchived(archive, start, end, EVENTS, Duration.ofSeconds(240));
         kafka.topics().awaitRecords("filtered", TopicRecords.eventsAtLeast(EVENTS), Duration.ofSeconds(240));
         assertThat(TopicRecords.eventsIn(kafka.topics().readAll("filtered"))).as("valid events in the streaming filter's partials").isEqualTo(EVENTS);

@@ -180,7 +180,7 @@ public final class ClusterRun implements AutoCloseable {
 
   private static Map<String, MemberActivityPartial> distinctPartials(List<ConsumerRecord<byte[], byte[]>> records) {
     Map<String, MemberActivityPartial> out = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
+    for (ConsumerRecord<byte[], byte[]> r : TopicRecords.partialRecords(records)) {
       MemberActivityPartial p = TopicRecords.partial(r);
       MemberActivityPartial earlier = out.putIfAbsent(p.getMemberId() + "/" + p.getWindowStartMs() + "/" + p.getPaneIndex(), p);
       assertThat(earlier == null || earlier.equals(p)).as("a partial sent again is the same record: %s vs %s", earlier, p).isTrue();

@@ -36,6 +36,15 @@ public final class RawActivitySource extends PTransform<PBegin, PCollectionTuple
     return new RawActivitySource(ReadRawRecords.from(options, List.of(topic), eventTimeOfValue), null);
   }
 
+  /**
+   * A topic written by {@code WriteWithProgressMarkers} (the filtered topic): the writer's progress markers, not
+   * the wall clock, move a silent partition's watermark; they come out as records too (every reader skips them).
+   */
+  public static RawActivitySource kafkaFollowingProgressMarkers(KafkaPipelineOptions options, String topic,
+      SerializableFunction<byte[], Long> eventTimeOfValue) {
+    return new RawActivitySource(ReadRawRecords.followingProgressMarkers(options, List.of(topic), eventTimeOfValue), null);
+  }
+
   /** Archived records with event time in {@code [fromMs, toMs)} from the given read units of data files. */
   public static RawActivitySource archive(List<List<String>> readUnits, long fromMs, long toMs) {
     return new RawActivitySource(null, new ReadArchive(readUnits, fromMs, toMs));

@@ -4,12 +4,16 @@ import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.schemas.config.KafkaClientSettings;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +67,27 @@ public record KafkaConnection(String bootstrapServers, String propertiesFile) im
   /** For {@code KafkaIO.Write.withProducerFactoryFn}: KafkaIO's producer configuration plus the operator's settings. */
   public <K, V> SerializableFunction<Map<String, Object>, Producer<K, V>> producerFactory() {
     return this::newProducer;
+  }
+
+  /**
+   * How many partitions {@code topic} has, asked of the brokers.
+   *
+   * @throws IllegalStateException when the topic does not exist (or the brokers do not answer within {@code timeout})
+   */
+  public int partitionCount(String topic, java.time.Duration timeout) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    try (Consumer<byte[], byte[]> consumer = newConsumer(config)) {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+      if (partitions == null || partitions.isEmpty()) {
+        throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers);
+      }
+      return partitions.size();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new IllegalStateException("no partitions of topic " + topic + " from " + bootstrapServers + " within " + timeout, e);
+    }
   }
 
   private Consumer<byte[], byte[]> newConsumer(Map<String, Object> kafkaIoConfig) {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.vigil.core.extract.EventTimeBounds;
 import dev.vigil.platform.metrics.BundleCounter;
 import dev.vigil.platform.options.KafkaPipelineOptions;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.RawRecord;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,10 @@ import org.joda.time.Instant;
  * comes from {@code eventTimeOfValue}. A value with none (-1), or with one beyond the job's
  * {@link EventTimeBounds}, is stamped with its record's time instead (never later than now), so it
  * cannot move the watermark; the job's parse step dead-letters it.
+ *
+ * <p>A topic written by {@link WriteWithProgressMarkers} is read {@link #followingProgressMarkers}: a marker's
+ * event time is its writer's watermark, and a silent partition waits for the next marker instead of letting its
+ * watermark follow the wall clock (the writer may still be working through a backlog).
  */
 public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawRecord>> {
   /** Beam metrics of the Kafka source: {@value #METRICS_NAMESPACE}.{@value #RECORDS_READ} counts records read. */
@@ -35,25 +40,39 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
   private final KafkaPipelineOptions options;
   private final List<String> topics;
   private final SerializableFunction<byte[], Long> eventTimeOfValue;
+  private final boolean followProgressMarkers;
 
-  private ReadRawRecords(KafkaPipelineOptions options, List<String> topics, SerializableFunction<byte[], Long> eventTimeOfValue) {
+  private ReadRawRecords(KafkaPipelineOptions options, List<String> topics, SerializableFunction<byte[], Long> eventTimeOfValue,
+      boolean followProgressMarkers) {
     super("ReadRawRecords");
     this.options = options;
     this.topics = topics;
     this.eventTimeOfValue = eventTimeOfValue;
+    this.followProgressMarkers = followProgressMarkers;
   }
 
+  /** Topics written by producers: a partition caught up and silent for the idle timeout follows the wall clock. */
   public static ReadRawRecords from(KafkaPipelineOptions options, List<String> topics,
       SerializableFunction<byte[], Long> eventTimeOfValue) {
-    return new ReadRawRecords(options, topics, eventTimeOfValue);
+    return new ReadRawRecords(options, topics, eventTimeOfValue, false);
+  }
+
+  /** Topics written by {@link WriteWithProgressMarkers}: the markers, not the wall clock, move silent partitions on. */
+  public static ReadRawRecords followingProgressMarkers(KafkaPipelineOptions options, List<String> topics,
+      SerializableFunction<byte[], Long> eventTimeOfValue) {
+    return new ReadRawRecords(options, topics, eventTimeOfValue, true);
   }
 
   @Override
   public PCollection<RawRecord> expand(PBegin input) {
     SerializableFunction<byte[], Long> valueTime = eventTimeOfValue;
+    boolean markers = followProgressMarkers;
     EventTimeBounds bounds = KafkaPipelineOptions.eventTimeBounds(options);
-    SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime =
-        r -> new Instant(stampMs(valueTime.apply(r.getKV().getValue()), r.getTimestamp(), System.currentTimeMillis(), bounds));
+    SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime = r -> {
+      byte[] value = r.getKV().getValue();
+      long valueMs = markers && ProgressMarkers.isMarker(r.getKV().getKey()) ? ProgressMarkers.watermarkMs(value) : valueTime.apply(value);
+      return new Instant(stampMs(valueMs, r.getTimestamp(), System.currentTimeMillis(), bounds));
+    };
     KafkaConnection kafka = KafkaConnection.of(options);
     return input
         .apply("ReadKafka", KafkaIO.<byte[], byte[]>read()
@@ -71,7 +90,8 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
             .commitOffsetsInFinalize()
             .withTimestampPolicyFactory(BoundedOutOfOrdernessPolicy.factory(recordTime,
                 Duration.millis(options.getMaxOutOfOrdernessMs()),
-                Duration.millis(options.getIdlePartitionTimeoutMs()), Duration.millis(options.getIdleStartupGraceMs()))))
+                Duration.millis(options.getIdlePartitionTimeoutMs()), Duration.millis(options.getIdleStartupGraceMs()),
+                !followProgressMarkers)))
         .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()))
         .setCoder(ProtoCoder.of(RawRecord.class));
   }

@@ -3,6 +3,7 @@ package dev.vigil.testsupport.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.DeadLetter;
@@ -14,8 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The values of the jobs' and the store's topics, decoded as read ({@code KafkaTopics.readAll}/{@code awaitRecords}):
- * partials of the filtered topic, verdicts of the scores and store topics, dead letters, events of a raw topic without malformed records. A value that does not decode
- * fails the test: those topics hold nothing else.
+ * partials of the filtered topic (its progress markers skipped), verdicts of the scores and store topics, dead letters,
+ * events of a raw topic without malformed records. A value that does not decode fails the test: those topics hold nothing else.
  */
 public final class TopicRecords {
   private TopicRecords() {}
@@ -25,7 +26,17 @@ public final class TopicRecords {
   }
 
   public static List<MemberActivityPartial> partials(List<ConsumerRecord<byte[], byte[]>> records) {
-    return parseAll(records, MemberActivityPartial.parser());
+    return parseAll(partialRecords(records), MemberActivityPartial.parser());
+  }
+
+  /** The filtered topic's records without its progress markers. */
+  public static List<ConsumerRecord<byte[], byte[]>> partialRecords(List<ConsumerRecord<byte[], byte[]>> records) {
+    return records.stream().filter(r -> !ProgressMarkers.isMarker(r.key())).toList();
+  }
+
+  /** The filtered topic's progress markers. */
+  public static List<ConsumerRecord<byte[], byte[]>> progressMarkers(List<ConsumerRecord<byte[], byte[]>> records) {
+    return records.stream().filter(r -> ProgressMarkers.isMarker(r.key())).toList();
   }
 
   /** Events of a raw activity topic (one that holds only valid events). */
@@ -41,10 +52,10 @@ public final class TopicRecords {
     return parse(record, MemberActivityPartial.parser());
   }
 
-  /** Events counted in partial records, every record as it is (copies too). */
+  /** Events counted in the filtered topic's partials, every record as it is (copies too). */
   public static long eventsIn(List<ConsumerRecord<byte[], byte[]>> partialRecords) {
     long n = 0;
-    for (ConsumerRecord<byte[], byte[]> r : partialRecords) {
+    for (ConsumerRecord<byte[], byte[]> r : partialRecords(partialRecords)) {
       n += partial(r).getEventCount();
     }
     return n;

@@ -1,0 +1,81 @@
+package dev.vigil.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.schemas.ProgressMarkers;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The markers one partition's writer interleaves with its records, driven in event and processing time. */
+@ExtendWith(TestPipelineExtension.class)
+class WriteWithProgressMarkersTest {
+  private static final Duration STEP = Duration.standardSeconds(5);
+  private static final Duration LEAD = Duration.millis(4_999);
+  private static final KV<byte[], byte[]> SEED = KV.of(new byte[0], new byte[0]);
+
+  @Test
+  void markersFollowTheWatermarkOncePerFlushOnEveryPartitionAndStopAtTheEndOfInput(TestPipeline p) {
+    // Event times near the clock, as in a job: the end of input runs the loop only up to now plus the horizon.
+    long base = System.currentTimeMillis() / 5_000 * 5_000 - 60_000;
+    KV<byte[], byte[]> record = KV.of("7".getBytes(StandardCharsets.UTF_8), "partial".getBytes(StandardCharsets.UTF_8));
+    TestStream<KV<Integer, KV<byte[], byte[]>>> input = TestStream.create(
+            KvCoder.of(VarIntCoder.of(), KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of())))
+        .addElements(TimestampedValue.of(KV.of(0, SEED), new Instant(base + 4_999)),
+            TimestampedValue.of(KV.of(1, SEED), new Instant(base + 4_999)),
+            TimestampedValue.of(KV.of(0, record), new Instant(base + 4_999)))
+        // One jump of 15 s: four loop firings (base+4,999 .. base+19,999), one marker per partition a second later.
+        .advanceWatermarkTo(new Instant(base + 20_000))
+        .advanceProcessingTime(Duration.standardSeconds(2))
+        .advanceWatermarkToInfinity();
+
+    PCollection<KV<Integer, KV<byte[], byte[]>>> out = p.apply(input)
+        .apply(ParDo.of(new WriteWithProgressMarkers.InterleaveMarkersFn(STEP, LEAD, Duration.standardSeconds(10))));
+
+    PAssert.that(out).satisfies(all -> {
+      List<KV<Integer, KV<byte[], byte[]>>> list = StreamSupport.stream(all.spliterator(), false).toList();
+      assertThat(list).filteredOn(kv -> !ProgressMarkers.isMarker(kv.getValue().getKey())).as("records pass, seeds do not")
+          .singleElement().satisfies(kv -> {
+            assertThat(kv.getKey()).isZero();
+            assertThat(kv.getValue().getValue()).isEqualTo(record.getValue());
+          });
+      for (int partition = 0; partition < 2; partition++) {
+        List<Long> markers = new ArrayList<>();
+        for (KV<Integer, KV<byte[], byte[]>> kv : list) {
+          if (kv.getKey() == partition && ProgressMarkers.isMarker(kv.getValue().getKey())) {
+            markers.add(ProgressMarkers.watermarkMs(kv.getValue().getValue()));
+          }
+        }
+        assertThat(markers).as("partition %d: the flushed jump, then the end of input", partition).hasSize(2);
+        assertThat(markers.get(0)).as("last firing passed (base+19,999) less the lead").isEqualTo(base + 15_000);
+        assertThat(markers.get(1)).isGreaterThan(base + 15_000).isLessThanOrEqualTo(System.currentTimeMillis() + 10_000);
+      }
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void routesAKeyToThePartitionKafkasDefaultPartitionerGivesIt() {
+    byte[] key = "12345".getBytes(StandardCharsets.UTF_8);
+    // Kafka's BuiltInPartitioner.partitionForKey, the reference the filtered topic's readers and producers share.
+    assertThat(WriteWithProgressMarkers.partitionOf(key, 7))
+        .isEqualTo(org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(key, 7));
+  }
+}
