@@ -83,8 +83,7 @@ public final class FilterPipeline {
         .apply("KeyPartialsByMember", partialsAsKeyedBytes())
         // A partial is stamped at its window's end and read as its window's start; markers once a window.
         .apply("WriteFilteredActivity", WriteWithProgressMarkers.to(kafka, options.getOutputTopic(), window,
-            window.minus(Duration.millis(1)), Duration.millis(options.getMaxFutureSkewMs()).plus(window),
-            options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)));
+            window.minus(Duration.millis(1)), options.getHoldOutputsUntilCheckpoint() && StreamingJobDefaults.checkpointing(options)));
     List<PCollection<DeadLetter>> deadLetters = new ArrayList<>(RawActivitySource.deadLetters(raw));
     deadLetters.add(out.get(FilterActivity.DEAD_LETTERS));
     WriteDeadLetters.all(deadLetters)

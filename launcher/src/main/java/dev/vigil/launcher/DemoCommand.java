@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
       long trafficStart = System.currentTimeMillis();
       generator.staggerAbuseOnsets(trafficStart, settings.abuseOnsetSpreadMs());
       DetectionTracker tracker = new DetectionTracker(generator::abuseType);
-      try (TopicTail tail = TopicTail.start(kafka.bootstrapServers(),
+      try (TopicTail tail = TopicTail.start(KafkaClientSettings.of(kafka.bootstrapServers()),
           List.of(VigilTopics.ACTIVITY_FILTERED, VigilTopics.DEAD_LETTER, VigilTopics.SCORES), r -> observe(r, tracker))) {
         status("Streaming %,d records at %,d/s for %d s; abusers start during the first %d s", count, rate, seconds,
             settings.abuseOnsetSpreadMs() / 1000);

@@ -4,6 +4,7 @@ import dev.vigil.loadtest.harness.LoadTest;
 import dev.vigil.loadtest.harness.LoadTestReport;
 import dev.vigil.loadtest.harness.LoadTestSettings;
 import dev.vigil.loadtest.harness.ReportFiles;
+import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.store.cli.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,10 @@ final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster (its Vigil topics must exist) instead of starting a broker")
   String bootstrapServers;
 
+  @Option(names = "--kafka-properties-file", paramLabel = "FILE", description = KafkaClientSettings.FILE_FLAG_DESCRIPTION
+      + " For the cluster of --bootstrap-servers; the jobs, the store and the generator all get it")
+  private Path kafkaPropertiesFile;
+
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic of the broker started here (default: ${DEFAULT-VALUE})")
   int partitions;
 
@@ -98,7 +103,7 @@ final class LoadTestCommand implements Callable<Integer> {
       }
     }
     LoadTestSettings settings = new LoadTestSettings(duration, events, rate, shape, producerThreads, members, abusiveFraction,
-        hotMembers, hotMemberShare, seed, malformedFraction, dir, bootstrapServers, partitions, flinkMaster, parallelism,
+        hotMembers, hotMemberShare, seed, malformedFraction, dir, bootstrapServers, kafkaPropertiesFile, partitions, flinkMaster, parallelism,
         warmUpTimeout, drainTimeout, latencySampleEvery, jobFlags);
     LoadTestReport report = LoadTest.run(settings);
     System.out.println();

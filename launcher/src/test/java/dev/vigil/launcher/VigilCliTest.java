@@ -100,12 +100,14 @@ class VigilCliTest {
     assertThat(VigilCli.execute("loadtest", "--producer-threads", "0")).isEqualTo(2);
     assertThat(VigilCli.execute("loadtest", "--job-flag=checkpointingInterval=1")).isEqualTo(2);
     assertThat(VigilCli.execute("loadtest", "--out", dir.toString())).isEqualTo(2);
+    assertThat(VigilCli.execute("loadtest", "--kafka-properties-file", dir.resolve("earlier-run.txt").toString())).isEqualTo(2);
     assertThat(stderr().strip().lines()).containsExactly(
         "vigil loadtest: --shape: unknown rate shape 'wobble': expected constant, ramp or spike",
         "vigil loadtest: --hot-members, --hot-member-share: 5 hot members need a hot member share > 0",
         "vigil loadtest: --producer-threads must be >= 1, got 0",
         "vigil loadtest: --job-flag takes a Beam flag such as --checkpointingInterval=-1, got 'checkpointingInterval=1'",
-        "vigil loadtest: --out " + dir + " is not empty: a run writes its broker, store and report there; give a new directory");
+        "vigil loadtest: --out " + dir + " is not empty: a run writes its broker, store and report there; give a new directory",
+        "vigil loadtest: --kafka-properties-file is for a cluster given with --bootstrap-servers; the broker started here takes plain clients");
   }
 
   @Test

@@ -106,7 +106,9 @@ public final class LoadTest {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       String bootstrap = settings.ownBroker() ? startBroker() : settings.bootstrapServers();
-      KafkaClientSettings kafka = KafkaClientSettings.of(bootstrap);
+      // A cluster of the user's gets the operator's settings (file and environment); the broker started here is plain.
+      KafkaClientSettings kafka = settings.ownBroker() ? KafkaClientSettings.of(bootstrap)
+          : KafkaClientSettings.fromEnvironment(settings.kafkaPropertiesFile()).withBootstrapServers(bootstrap);
       int storePort = Integer.parseInt(startStore(bootstrap));
       if (!settings.embeddedFlink()) {
         clusterProcesses = localClusterProcesses();
@@ -125,7 +127,7 @@ public final class LoadTest {
            StoreReadLatency storeProbe = new StoreReadLatency(store, STORE)) {
         storeLatency = storeProbe;
         // Only verdicts written from now on: a reused broker's old verdicts must not end the warm-up or count.
-        try (TopicTail verdicts = TopicTail.fromEnd(bootstrap, List.of(VigilTopics.SCORES), this::verdict)) {
+        try (TopicTail verdicts = TopicTail.fromEnd(kafka, List.of(VigilTopics.SCORES), this::verdict)) {
           sampling.start();
           warmUpEvents = warmUp(kafka);
           phase.set("traffic");
@@ -225,10 +227,16 @@ public final class LoadTest {
     command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.vigil.store.cli.StoreCli", "serve",
         "--port", "0", "--data-dir", settings.out().resolve("store").toString(), "--bootstrapServers", bootstrap,
         "--status-seconds", "0"));
+    kafkaPropertiesFile().ifPresent(f -> command.addAll(List.of("--kafka-properties-file", f)));
     ComponentProcess store = start("store", command, STORE_PORT);
     String port = store.awaitReady(Duration.ofSeconds(90));
     status("score store listening on port %s", port);
     return port;
+  }
+
+  /** The absolute path of {@code --kafka-properties-file}: children run from other directories. */
+  private Optional<String> kafkaPropertiesFile() {
+    return Optional.ofNullable(settings.kafkaPropertiesFile()).map(f -> f.toAbsolutePath().toString());
   }
 
   /** A job: its name, its REST endpoint and its id there. */
@@ -238,6 +246,7 @@ public final class LoadTest {
     List<String> args = new ArrayList<>(List.of("--runner=FlinkRunner", "--bootstrapServers=" + bootstrap, "--consumerGroup=" + group,
         "--flinkMaster=" + settings.flinkMaster(), "--parallelism=" + settings.parallelism(), "--statusIntervalSeconds=0",
         "--jobName=" + jobName(job)));
+    kafkaPropertiesFile().ifPresent(f -> args.add("--kafkaPropertiesFile=" + f));
     if (settings.embeddedFlink() && settings.jobFlags().stream().noneMatch(f -> f.startsWith("--stateBackendStoragePath"))) {
       // the run's checkpoints stay in its own directory, not in .vigil/checkpoints
       args.add("--stateBackendStoragePath=" + settings.out().resolve("checkpoints").toAbsolutePath().toUri());
@@ -488,10 +497,11 @@ public final class LoadTest {
     }
 
     /**
-     * Waits until both jobs have committed their whole input (lag 0 on the raw and the filtered topic: offsets are
-     * committed at checkpoints, so this holds only once the input is in a completed checkpoint and the output released)
-     * and either every followed event has a verdict or no verdict has come for {@value #SETTLED_SECONDS} s; false if
-     * that takes longer than {@code timeout}.
+     * Waits until the filter has committed its whole input (lag 0 on the raw topic: offsets are committed at checkpoints,
+     * so this holds only once the input is in a completed checkpoint), the model job has read every partial the filter
+     * emitted (its lag on the filtered topic never stays at 0: the filter's progress markers keep coming), and either
+     * every followed event has a verdict or no verdict has come for {@value #SETTLED_SECONDS} s; false if that takes
+     * longer than {@code timeout}.
      */
     synchronized boolean awaitDrained(Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -499,7 +509,8 @@ public final class LoadTest {
         int n = readings.size();
         if (n > 0 && "drain".equals(readings.get(n - 1).phase())) {
           Reading last = readings.get(n - 1);
-          boolean inputDone = Long.valueOf(0).equals(last.filterLag()) && Long.valueOf(0).equals(last.modelLag());
+          boolean inputDone = Long.valueOf(0).equals(last.filterLag())
+              && last.counter(MODEL_PARTIALS) >= last.counter(FILTER_PARTIALS) && last.counter(FILTER_PARTIALS) > 0;
           if (inputDone && (latency.uncovered() == 0 || verdictsUnchangedFor(last, SETTLED_SECONDS))) {
             return true;
           }

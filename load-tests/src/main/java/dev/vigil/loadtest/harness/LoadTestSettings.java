@@ -14,6 +14,8 @@ import java.util.List;
  * @param rate the target rate, records per second
  * @param shape {@code constant}, {@code ramp} or {@code spike} (see {@code RateShape.parse})
  * @param bootstrapServers a Kafka cluster to use, or null to start a broker of our own in a JVM of its own
+ * @param kafkaPropertiesFile that cluster's client settings (SASL/SSL) for every client of the run: generator, jobs,
+ *     store, tails; null for none. The {@code VIGIL_KAFKA_*} environment applies too, as for every Vigil client
  * @param partitions partitions of the Vigil topics on a broker we start
  * @param flinkMaster {@code [local]}: each job in its own JVM on embedded Flink; or host:port of a session cluster
  * @param parallelism of each job
@@ -34,6 +36,7 @@ public record LoadTestSettings(
     double malformedFraction,
     Path out,
     String bootstrapServers,
+    Path kafkaPropertiesFile,
     int partitions,
     String flinkMaster,
     int parallelism,
@@ -55,6 +58,8 @@ public record LoadTestSettings(
     require(partitions >= 1, "--partitions must be >= 1, got " + partitions);
     require(parallelism >= 1, "--parallelism must be >= 1, got " + parallelism);
     require(latencySampleEvery >= 1, "--latency-sample-every must be >= 1, got " + latencySampleEvery);
+    require(kafkaPropertiesFile == null || bootstrapServers != null,
+        "--kafka-properties-file is for a cluster given with --bootstrap-servers; the broker started here takes plain clients");
     require(producerThreads <= members, "--producer-threads must be at most --members (" + members + "), got " + producerThreads);
     // What the traffic is made of, checked now rather than after minutes of start-up and warm-up.
     try {

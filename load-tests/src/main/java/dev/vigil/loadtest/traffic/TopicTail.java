@@ -1,10 +1,11 @@
 package dev.vigil.loadtest.traffic;
 
+import dev.vigil.schemas.config.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,24 +34,22 @@ public final class TopicTail implements AutoCloseable {
   }
 
   /** Starts following every partition of {@code topics} (which must exist) from offset 0. */
-  public static TopicTail start(String bootstrapServers, Collection<String> topics,
+  public static TopicTail start(KafkaClientSettings kafka, Collection<String> topics,
       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
-    return start(bootstrapServers, topics, onRecord, false);
+    return start(kafka, topics, onRecord, false);
   }
 
   /** Starts following {@code topics} from their current ends: only what is written from now on. */
-  public static TopicTail fromEnd(String bootstrapServers, Collection<String> topics,
+  public static TopicTail fromEnd(KafkaClientSettings kafka, Collection<String> topics,
       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
-    return start(bootstrapServers, topics, onRecord, true);
+    return start(kafka, topics, onRecord, true);
   }
 
-  private static TopicTail start(String bootstrapServers, Collection<String> topics,
+  private static TopicTail start(KafkaClientSettings kafka, Collection<String> topics,
       Consumer<ConsumerRecord<byte[], byte[]>> onRecord, boolean fromEnd) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics) {
       consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));

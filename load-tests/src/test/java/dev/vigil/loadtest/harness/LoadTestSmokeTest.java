@@ -29,7 +29,7 @@ class LoadTestSmokeTest {
   void aShortRunWritesASaneReportThatRendersInABrowser() throws Exception {
     Path out = dir.resolve("report");
     LoadTestSettings settings = new LoadTestSettings(Duration.ofSeconds(12), 0, 400, "constant", 2, 1_000, 0.05, 0, 0,
-        7, 0.01, out, null, 2, "[local]", 2, Duration.ofSeconds(240), Duration.ofSeconds(120), 2, List.of());
+        7, 0.01, out, null, null, 2, "[local]", 2, Duration.ofSeconds(240), Duration.ofSeconds(120), 2, List.of());
 
     LoadTestReport report = LoadTest.run(settings);
 

@@ -17,15 +17,13 @@ import org.joda.time.Instant;
  * of the job open (Flink's "withIdleness", which KafkaIO lacks). Until a partition's first record, and for at
  * most the startup grace, it does not: a job started before its input arrives (a backlog about to be
  * written, another job still starting) would otherwise run its watermark to the clock and treat every
- * record of the backlog as late. A topic whose writer says how far it has come ({@link WriteWithProgressMarkers})
- * is read with the idle rule off: silence there proves nothing, and the writer's markers move the watermark.
+ * record of the backlog as late.
  */
 public final class BoundedOutOfOrdernessPolicy<K, V> extends TimestampPolicy<K, V> {
   private final SerializableFunction<KafkaRecord<K, V>, Instant> eventTime;
   private final Duration maxOutOfOrderness;
   private final Duration idleTimeout;
   private final Clock clock;
-  private final boolean idleFollowsClock;
   private final Instant graceEnds;
   private boolean seenRecord;
   private Instant maxEventTime;
@@ -38,9 +36,8 @@ public final class BoundedOutOfOrdernessPolicy<K, V> extends TimestampPolicy<K, 
   }
 
   BoundedOutOfOrdernessPolicy(SerializableFunction<KafkaRecord<K, V>, Instant> eventTime, Duration maxOutOfOrderness,
-      Duration idleTimeout, Duration startupGrace, boolean idleFollowsClock, Optional<Instant> previousWatermark, Clock clock) {
+      Duration idleTimeout, Duration startupGrace, Optional<Instant> previousWatermark, Clock clock) {
     this.eventTime = eventTime;
-    this.idleFollowsClock = idleFollowsClock;
     this.maxOutOfOrderness = maxOutOfOrderness;
     this.idleTimeout = idleTimeout;
     this.clock = clock;
@@ -50,16 +47,15 @@ public final class BoundedOutOfOrdernessPolicy<K, V> extends TimestampPolicy<K, 
     this.graceEnds = clock.now().plus(startupGrace);
   }
 
-  /** @param idleFollowsClock false for a topic with progress markers: no idle rule at all */
   public static <K, V> TimestampPolicyFactory<K, V> factory(SerializableFunction<KafkaRecord<K, V>, Instant> eventTime,
-      Duration maxOutOfOrderness, Duration idleTimeout, Duration startupGrace, boolean idleFollowsClock) {
-    return factory(eventTime, maxOutOfOrderness, idleTimeout, startupGrace, idleFollowsClock, Instant::now);
+      Duration maxOutOfOrderness, Duration idleTimeout, Duration startupGrace) {
+    return factory(eventTime, maxOutOfOrderness, idleTimeout, startupGrace, Instant::now);
   }
 
   static <K, V> TimestampPolicyFactory<K, V> factory(SerializableFunction<KafkaRecord<K, V>, Instant> eventTime,
-      Duration maxOutOfOrderness, Duration idleTimeout, Duration startupGrace, boolean idleFollowsClock, Clock clock) {
+      Duration maxOutOfOrderness, Duration idleTimeout, Duration startupGrace, Clock clock) {
     return (TopicPartition tp, Optional<Instant> previous) ->
-        new BoundedOutOfOrdernessPolicy<>(eventTime, maxOutOfOrderness, idleTimeout, startupGrace, idleFollowsClock, previous, clock);
+        new BoundedOutOfOrdernessPolicy<>(eventTime, maxOutOfOrderness, idleTimeout, startupGrace, previous, clock);
   }
 
   @Override
@@ -77,7 +73,7 @@ public final class BoundedOutOfOrdernessPolicy<K, V> extends TimestampPolicy<K, 
   public Instant getWatermark(PartitionContext ctx) {
     Instant candidate = maxEventTime.minus(maxOutOfOrderness);
     Instant now = clock.now();
-    boolean idle = idleFollowsClock && ctx.getMessageBacklog() == 0 && !now.isBefore(lastRecordWallTime.plus(idleTimeout))
+    boolean idle = ctx.getMessageBacklog() == 0 && !now.isBefore(lastRecordWallTime.plus(idleTimeout))
         && (seenRecord || !now.isBefore(graceEnds));
     if (idle) {
       Instant wallClockBound = now.minus(maxOutOfOrderness);

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,9 +29,9 @@ import org.joda.time.Instant;
  * {@link EventTimeBounds}, is stamped with its record's time instead (never later than now), so it
  * cannot move the watermark; the job's parse step dead-letters it.
  *
- * <p>A topic written by {@link WriteWithProgressMarkers} is read {@link #followingProgressMarkers}: a marker's
- * event time is its writer's watermark, and a silent partition waits for the next marker instead of letting its
- * watermark follow the wall clock (the writer may still be working through a backlog).
+ * <p>A progress marker's ({@link WriteWithProgressMarkers}) event time is its watermark. Read
+ * {@link #followingProgressMarkers}, a topic's watermark is its markers' ({@link ProgressMarkerPolicy}); otherwise
+ * it is {@link BoundedOutOfOrdernessPolicy}'s, idle rule included.
  */
 public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawRecord>> {
   /** Beam metrics of the Kafka source: {@value #METRICS_NAMESPACE}.{@value #RECORDS_READ} counts records read. */
@@ -66,13 +67,17 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
   @Override
   public PCollection<RawRecord> expand(PBegin input) {
     SerializableFunction<byte[], Long> valueTime = eventTimeOfValue;
-    boolean markers = followProgressMarkers;
     EventTimeBounds bounds = KafkaPipelineOptions.eventTimeBounds(options);
+    // A progress marker's event time is its watermark, whichever way the topic is read.
     SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> recordTime = r -> {
       byte[] value = r.getKV().getValue();
-      long valueMs = markers && ProgressMarkers.isMarker(r.getKV().getKey()) ? ProgressMarkers.watermarkMs(value) : valueTime.apply(value);
+      long valueMs = ProgressMarkers.isMarker(r.getKV().getKey()) ? ProgressMarkers.watermarkMs(value) : valueTime.apply(value);
       return new Instant(stampMs(valueMs, r.getTimestamp(), System.currentTimeMillis(), bounds));
     };
+    TimestampPolicyFactory<byte[], byte[]> watermarks = followProgressMarkers
+        ? ProgressMarkerPolicy.factory(recordTime, r -> ProgressMarkers.isMarker(r.getKV().getKey()) ? recordTime.apply(r) : null)
+        : BoundedOutOfOrdernessPolicy.factory(recordTime, Duration.millis(options.getMaxOutOfOrdernessMs()),
+            Duration.millis(options.getIdlePartitionTimeoutMs()), Duration.millis(options.getIdleStartupGraceMs()));
     KafkaConnection kafka = KafkaConnection.of(options);
     return input
         .apply("ReadKafka", KafkaIO.<byte[], byte[]>read()
@@ -88,10 +93,7 @@ public final class ReadRawRecords extends PTransform<PBegin, PCollection<RawReco
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getStartOffset(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))
             .commitOffsetsInFinalize()
-            .withTimestampPolicyFactory(BoundedOutOfOrdernessPolicy.factory(recordTime,
-                Duration.millis(options.getMaxOutOfOrdernessMs()),
-                Duration.millis(options.getIdlePartitionTimeoutMs()), Duration.millis(options.getIdleStartupGraceMs()),
-                !followProgressMarkers)))
+            .withTimestampPolicyFactory(watermarks))
         .apply("ToRawRecord", ParDo.of(new ToRawRecordFn()))
         .setCoder(ProtoCoder.of(RawRecord.class));
   }

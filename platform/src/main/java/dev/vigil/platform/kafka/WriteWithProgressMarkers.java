@@ -19,11 +19,14 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -36,7 +39,7 @@ import org.joda.time.Instant;
  * <p>Why: a consumer cannot tell a partition that is silent because its writer is done from one that is silent
  * because its writer is still working through a backlog, or holds its output until the next checkpoint. Taking
  * silence for "done" (the wall-clock idle rule) moves the consumer's watermark hours past data that is still
- * coming, and every record of the backlog is then too late.
+ * coming: that data is then late, and state the consumer expires on its watermark is gone before it comes.
  *
  * <p>How: records are routed to their partition here (the same partition Kafka's default partitioner gives a
  * key), one key per partition, so each partition has one writer and its records keep their order. A looping
@@ -45,6 +48,13 @@ import org.joda.time.Instant;
  * than {@code t - timestampLead} follows on time. Firings are written at most once per {@link #FLUSH_DELAY} of
  * processing time (a backlog moves the watermark by hours in one go). Markers ride through
  * {@link HoldUntilCheckpoint} with the records, in order. Late records stay late: markers do not change them.
+ *
+ * <p>Order holds on Flink, where the steps after the keyed one are chained to it, and the producer is idempotent
+ * with at most 5 requests in flight (set here; operators may not change either). It does not hold on the Direct
+ * runner (bundles of one step run on several threads, each with its own producer): tests only. Restoring a savepoint
+ * at another parallelism redistributes records the hold still buffers, so those of the stop's last checkpoint may
+ * land behind a marker: late, as after any reordering. The partition count is read when a worker starts; partitions
+ * added to the topic get records and markers after the job restarts.
  *
  * <p>Input keys must not be empty (an empty key marks the seeds that start every partition's markers).
  */
@@ -59,17 +69,15 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
   private final String topic;
   private final org.joda.time.Duration step;
   private final org.joda.time.Duration timestampLead;
-  private final org.joda.time.Duration horizon;
   private final boolean holdUntilCheckpoint;
 
   private WriteWithProgressMarkers(KafkaConnection kafka, String topic, org.joda.time.Duration step,
-      org.joda.time.Duration timestampLead, org.joda.time.Duration horizon, boolean holdUntilCheckpoint) {
+      org.joda.time.Duration timestampLead, boolean holdUntilCheckpoint) {
     super("WriteWithProgressMarkers(" + topic + ")");
     this.kafka = kafka;
     this.topic = topic;
     this.step = step;
     this.timestampLead = timestampLead;
-    this.horizon = horizon;
     this.holdUntilCheckpoint = holdUntilCheckpoint;
   }
 
@@ -77,13 +85,11 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
    * @param step event time between markers
    * @param timestampLead how far ahead of the event time its readers take from it an element is stamped (a partial
    *     is stamped at its window's end and read as its window's start)
-   * @param horizon how far past the wall clock the watermark can be while input still comes (the largest accepted
-   *     clock skew); beyond it the input has ended and the markers stop
    * @param holdUntilCheckpoint pass records and markers on only once their checkpoint has completed
    */
   public static WriteWithProgressMarkers to(KafkaConnection kafka, String topic, org.joda.time.Duration step,
-      org.joda.time.Duration timestampLead, org.joda.time.Duration horizon, boolean holdUntilCheckpoint) {
-    return new WriteWithProgressMarkers(kafka, topic, step, timestampLead, horizon, holdUntilCheckpoint);
+      org.joda.time.Duration timestampLead, boolean holdUntilCheckpoint) {
+    return new WriteWithProgressMarkers(kafka, topic, step, timestampLead, holdUntilCheckpoint);
   }
 
   @Override
@@ -92,13 +98,18 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
         // Markers span every window of the input: one loop per partition, in the global window.
         .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
         .apply("AssignPartitions", ParDo.of(new AssignPartitionFn(kafka, topic))).setCoder(ROUTED_CODER)
-        .apply("InterleaveProgressMarkers", ParDo.of(new InterleaveMarkersFn(step, timestampLead, horizon))).setCoder(ROUTED_CODER)
+        .apply("InterleaveProgressMarkers", ParDo.of(new InterleaveMarkersFn(step, timestampLead))).setCoder(ROUTED_CODER)
         .apply("HoldUntilCheckpoint", HoldUntilCheckpoint.when(holdUntilCheckpoint))
         .apply("ToProducerRecords", ParDo.of(new ToProducerRecordFn(topic)))
         .setCoder(ProducerRecordCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))
         .apply("KafkaWrite", KafkaIO.<byte[], byte[]>writeRecords()
             .withBootstrapServers(kafka.bootstrapServers())
             .withProducerFactoryFn(kafka.producerFactory())
+            // A partition's records must land in the order written, or a marker could pass a partial: idempotence
+            // (at most 5 requests in flight) keeps a retried batch in place, and retries last until the delivery
+            // timeout instead of KafkaIO's 3, after which the job fails and restarts from its checkpoint.
+            .withProducerConfigUpdates(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5, ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE))
             .withTopic(topic)
             .withKeySerializer(ByteArraySerializer.class)
             .withValueSerializer(ByteArraySerializer.class));
@@ -161,12 +172,10 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
 
     private final org.joda.time.Duration step;
     private final org.joda.time.Duration timestampLead;
-    private final org.joda.time.Duration horizon;
 
-    InterleaveMarkersFn(org.joda.time.Duration step, org.joda.time.Duration timestampLead, org.joda.time.Duration horizon) {
+    InterleaveMarkersFn(org.joda.time.Duration step, org.joda.time.Duration timestampLead) {
       this.step = step;
       this.timestampLead = timestampLead;
-      this.horizon = horizon;
     }
 
     @ProcessElement
@@ -183,16 +192,14 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
     }
 
     @OnTimer("advance")
-    public void onAdvance(@Key Integer partition, @Timestamp Instant passedAt, @StateId("looping") ValueState<Boolean> looping,
-        @StateId("passed") ValueState<Long> passed, @StateId("written") ValueState<Long> written,
-        @StateId("flushSet") ValueState<Boolean> flushSet, @TimerId("advance") Timer advance, @TimerId("flush") Timer flush,
-        OutputReceiver<KV<Integer, KV<byte[], byte[]>>> out) {
+    public void onAdvance(@Key Integer partition, @Timestamp Instant passedAt, @StateId("passed") ValueState<Long> passed,
+        @StateId("written") ValueState<Long> written, @StateId("flushSet") ValueState<Boolean> flushSet,
+        @TimerId("advance") Timer advance, @TimerId("flush") Timer flush, OutputReceiver<KV<Integer, KV<byte[], byte[]>>> out) {
       passed.write(passedAt.getMillis());
-      Instant next = passedAt.plus(step);
-      if (next.isAfter(Instant.now().plus(horizon))) {
-        // Only the end of the input moves the watermark this far: say so now and stop looping until a record comes.
-        looping.write(false);
-        writeMarker(partition, passed, written, out);
+      Instant next = passedAt.plus(stepAt(passedAt.getMillis(), System.currentTimeMillis()));
+      if (next.isAfter(GlobalWindow.INSTANCE.maxTimestamp())) {
+        // The end of the input: the watermark is at the end of time. The last marker, now.
+        writeMarker(partition, passed, written, passedAt, out);
         return;
       }
       advance.set(next);
@@ -202,20 +209,33 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
       }
     }
 
+    /**
+     * Event time to the next firing: the step near the clock; a 64th of the distance to the clock when further off, so
+     * catching up a week-old backlog costs hundreds of firings, not a hundred thousand, and the end of the input (the
+     * watermark at the end of time) a couple of thousand. Markers only get coarser, never wrong.
+     */
+    org.joda.time.Duration stepAt(long passedMs, long nowMs) {
+      return org.joda.time.Duration.millis(Math.max(step.getMillis(), Math.abs(nowMs - passedMs) / 64));
+    }
+
     @OnTimer("flush")
-    public void onFlush(@Key Integer partition, @StateId("passed") ValueState<Long> passed,
+    public void onFlush(@Key Integer partition, @Timestamp Instant flushAt, @StateId("passed") ValueState<Long> passed,
         @StateId("written") ValueState<Long> written, @StateId("flushSet") ValueState<Boolean> flushSet,
         OutputReceiver<KV<Integer, KV<byte[], byte[]>>> out) {
       flushSet.clear();
-      writeMarker(partition, passed, written, out);
+      writeMarker(partition, passed, written, flushAt, out);
     }
 
-    private void writeMarker(int partition, ValueState<Long> passed, ValueState<Long> written,
+    private void writeMarker(int partition, ValueState<Long> passed, ValueState<Long> written, Instant earliest,
         OutputReceiver<KV<Integer, KV<byte[], byte[]>>> out) {
       Long passedMs = passed.read();
       Long writtenMs = written.read();
       if (passedMs != null && (writtenMs == null || passedMs > writtenMs)) {
-        out.output(KV.of(partition, KV.of(ProgressMarkers.key(), ProgressMarkers.value(passedMs - timestampLead.getMillis()))));
+        // Stamped with the time it covers (so a reader's bounds on a record's time accept its value), but never past
+        // the clock: a broker may refuse records from the future, and at the end of the input this is the end of time.
+        Instant stamp = new Instant(Math.max(earliest.getMillis(), Math.min(passedMs, System.currentTimeMillis())));
+        out.outputWithTimestamp(KV.of(partition, KV.of(ProgressMarkers.key(), ProgressMarkers.value(passedMs - timestampLead.getMillis()))),
+            stamp);
         written.write(passedMs);
       }
     }

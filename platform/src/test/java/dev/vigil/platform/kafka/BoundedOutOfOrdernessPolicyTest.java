@@ -33,13 +33,9 @@ class BoundedOutOfOrdernessPolicyTest {
   }
 
   private TimestampPolicy<byte[], Long> policy(Optional<Instant> previous, Duration startupGrace) {
-    return policy(previous, startupGrace, true);
-  }
-
-  private TimestampPolicy<byte[], Long> policy(Optional<Instant> previous, Duration startupGrace, boolean idleFollowsClock) {
     // The record value carries its event time, as ActivityEvent bytes do.
     return new BoundedOutOfOrdernessPolicy<>(r -> new Instant(r.getKV().getValue()), Duration.millis(500),
-        Duration.millis(2_000), startupGrace, idleFollowsClock, previous, () -> wallClock[0]);
+        Duration.millis(2_000), startupGrace, previous, () -> wallClock[0]);
   }
 
   private static KafkaRecord<byte[], Long> record(long eventTime) {
@@ -68,20 +64,6 @@ class BoundedOutOfOrdernessPolicyTest {
     backlog = 0;
     assertThat(p.getWatermark(ctx)).as("caught up and quiet for the idle timeout")
         .isEqualTo(wallClock[0].minus(500));
-  }
-
-  @Test
-  void withProgressMarkersASilentPartitionWaitsForItsWriterInsteadOfTheClock() {
-    backlog = 0;
-    TimestampPolicy<byte[], Long> p = policy(Optional.empty(), Duration.ZERO, false);
-    p.getTimestampForRecord(ctx, record(500_000)); // a partial of a backlog hours behind the clock
-    wallClock[0] = wallClock[0].plus(60_000);
-    assertThat(p.getWatermark(ctx)).as("caught up and silent for a minute: still the writer's time").isEqualTo(new Instant(499_500));
-
-    p.getTimestampForRecord(ctx, record(800_000)); // the writer's marker: it has come this far
-    assertThat(p.getWatermark(ctx)).isEqualTo(new Instant(799_500));
-    TimestampPolicy<byte[], Long> empty = policy(Optional.empty(), Duration.ZERO, false);
-    assertThat(empty.getWatermark(ctx)).as("nothing read yet").isEqualTo(BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
   @Test

@@ -32,7 +32,7 @@ class ReadRawRecordsTest {
   void twelveEventsFromTheYear2100LeaveTheWatermarkWithTheRealEvents() {
     TimestampPolicy<byte[], Long> policy = BoundedOutOfOrdernessPolicy.<byte[], Long>factory(
         r -> new Instant(ReadRawRecords.stampMs(r.getKV().getValue(), r.getTimestamp(), NOW, BOUNDS)),
-        Duration.millis(5_000), Duration.millis(2_000), Duration.ZERO, true, () -> new Instant(NOW)).createTimestampPolicy(null, Optional.empty());
+        Duration.millis(5_000), Duration.millis(2_000), Duration.ZERO, () -> new Instant(NOW)).createTimestampPolicy(null, Optional.empty());
     TimestampPolicy.PartitionContext ctx = new TimestampPolicy.PartitionContext() {
       @Override
       public long getMessageBacklog() {

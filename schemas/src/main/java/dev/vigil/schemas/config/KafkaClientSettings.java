@@ -47,6 +47,8 @@ public final class KafkaClientSettings {
       Map.entry("key.serializer", "Vigil writes keys and values as bytes"),
       Map.entry("value.serializer", "Vigil writes keys and values as bytes"),
       Map.entry("acks", "at-least-once delivery needs acks=all"),
+      Map.entry("enable.idempotence", "records of a partition must stay in order (the filter's progress markers follow its partials)"),
+      Map.entry("max.in.flight.requests.per.connection", "more than 5 turns idempotence off, and with it the order of a partition's records"),
       Map.entry("transactional.id", "Vigil's producers are not transactional"));
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z0-9_]+");
