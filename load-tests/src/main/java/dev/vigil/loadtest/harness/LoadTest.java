@@ -3,6 +3,7 @@ package dev.vigil.loadtest.harness;
 import dev.vigil.core.console.CommandFailure;
 import dev.vigil.core.console.ProgressLine;
 import dev.vigil.core.process.ChildJvm;
+import dev.vigil.core.process.ChildProcess;
 import dev.vigil.filter.FilterMetrics;
 import dev.vigil.flink.cluster.FlinkRest;
 import dev.vigil.flink.cluster.FlinkSessionCluster;
@@ -63,7 +64,7 @@ public final class LoadTest {
   static final String MODEL_VERDICTS = FlinkRest.flinkMetricName(ModelMetrics.NAMESPACE, ModelMetrics.SCORES_EMITTED);
 
   private final LoadTestSettings settings;
-  private final List<ComponentProcess> started = new ArrayList<>();
+  private final List<ChildProcess> started = new ArrayList<>();
   private final VerdictLatency latency = new VerdictLatency();
   private final DetectionQuality detection = new DetectionQuality();
   private final AtomicLong verdictsRead = new AtomicLong();
@@ -190,7 +191,7 @@ public final class LoadTest {
     if (broker != null) {
       pids.put("broker", broker.pid());
     }
-    started.stream().filter(ComponentProcess::alive).forEach(p -> pids.put(p.name(), p.pid()));
+    started.stream().filter(ChildProcess::alive).forEach(p -> pids.put(p.name(), p.pid()));
     pids.putAll(clusterProcesses);
     return pids;
   }
@@ -228,7 +229,7 @@ public final class LoadTest {
         "--port", "0", "--data-dir", settings.out().resolve("store").toString(), "--bootstrapServers", bootstrap,
         "--status-seconds", "0"));
     kafkaPropertiesFile().ifPresent(f -> command.addAll(List.of("--kafka-properties-file", f)));
-    ComponentProcess store = start("store", command, STORE_PORT);
+    ChildProcess store = start("store", command, STORE_PORT);
     String port = store.awaitReady(Duration.ofSeconds(90));
     status("score store listening on port %s", port);
     return port;
@@ -255,7 +256,7 @@ public final class LoadTest {
     List<String> command = new ArrayList<>(JobJar.command(job, args));
     command.add(1, "-Xmx3g");
     String name = jobName(job);
-    ComponentProcess process = start(job, command, settings.embeddedFlink() ? WEB_UI : Pattern.compile("(submitted)"));
+    ChildProcess process = start(job, command, settings.embeddedFlink() ? WEB_UI : Pattern.compile("(submitted)"));
     String rest = process.awaitReady(Duration.ofSeconds(120));
     FlinkRest api = new FlinkRest(settings.embeddedFlink() ? rest : settings.flinkMaster());
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -286,10 +287,11 @@ public final class LoadTest {
     }
   }
 
-  private ComponentProcess start(String name, List<String> command, Pattern ready) throws IOException {
+  private ChildProcess start(String name, List<String> command, Pattern ready) throws IOException {
     // One thread for XGBoost's OpenMP: the jobs score a batch per call on the calling thread (docs/performance.md).
-    ComponentProcess p = ComponentProcess.start(name, command, Map.of("OMP_NUM_THREADS", "1"),
-        settings.out().resolve("logs").resolve(name + ".log"), ready);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    ChildProcess p = ChildProcess.start(name, builder, settings.out().resolve("logs").resolve(name + ".log"), ready);
     started.add(p);
     return p;
   }
