@@ -184,7 +184,11 @@ public final class MemberTimeline {
       finalBoundaries.add(boundary);
       lateChanged.remove(boundary);
       if (boundary != lastEmittedAsOfMs || changedSinceEmit) {
+        boolean newerRowChanged = changedSinceEmit && !pending.isEmpty();
         rows.add(emit(boundary, PaneTiming.PANE_ON_TIME));
+        // The running row of a newer pending boundary holds the same changes and has not been emitted with them: the
+        // next flush still owes it (without this, a member's last partial waited for its on-time row).
+        changedSinceEmit = newerRowChanged;
       }
     }
     if (horizonMs != Long.MIN_VALUE) {

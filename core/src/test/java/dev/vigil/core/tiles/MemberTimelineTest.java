@@ -221,6 +221,25 @@ class MemberTimelineTest {
   }
 
   @Test
+  void aNewerRowStillGetsItsEarlyRowWhenAnOlderBoundaryFiresOnTimeFirst() {
+    Random random = new Random(7);
+    MemberTimeline timeline = new MemberTimeline(LAYOUT, 60_000);
+    timeline.admit(T0, activity(random, T0, 3));
+    assertThat(timeline.flush()).singleElement().satisfies(r -> assertThat(r.asOfMs()).isEqualTo(T0 + 30_000));
+    // The member's last partial lands a boundary later; before the early delay is up, the watermark passes the first.
+    timeline.admit(T0 + 45_000, activity(random, T0 + 45_000, 2));
+    assertThat(timeline.onEventTime(T0 + 30_000)).singleElement().satisfies(r -> assertThat(r.asOfMs()).isEqualTo(T0 + 30_000));
+    List<MemberTimeline.Row> early = timeline.flush();
+    assertThat(early).as("the newer row, with the last partial, without waiting for its own boundary").singleElement()
+        .satisfies(r -> {
+          assertThat(r.timing()).isEqualTo(PaneTiming.PANE_EARLY);
+          assertThat(r.asOfMs()).isEqualTo(T0 + 60_000);
+          assertThat(r.lastEventMs()).isGreaterThanOrEqualTo(T0 + 45_000);
+        });
+    assertThat(timeline.onEventTime(T0 + 60_000)).as("and not repeated on time, unchanged").isEmpty();
+  }
+
+  @Test
   void aPaneSentAgainAfterARecoveryIsRefusedAndNotCounted() {
     Random random = new Random(6);
     MemberTimeline timeline = new MemberTimeline(LAYOUT, 60_000);
