@@ -13,9 +13,9 @@ import dev.vigil.platform.ops.JobStatusLine;
 import dev.vigil.platform.options.KafkaPipelineOptions;
 import dev.vigil.platform.options.OptionsFile;
 import dev.vigil.platform.runner.StreamingJobDefaults;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +104,7 @@ public final class FilterPipeline {
         return input.apply("ToKeyedBytes", MapElements
                 .into(TypeDescriptors.kvs(TypeDescriptor.of(byte[].class), TypeDescriptor.of(byte[].class)))
                 .via((MemberActivityPartial p) ->
-                    KV.of(Long.toString(p.getMemberId()).getBytes(StandardCharsets.UTF_8), p.toByteArray())))
+                    KV.of(MemberRecordKeys.encode(p.getMemberId()), p.toByteArray())))
             .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()));
       }
     };

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     description = "Publish synthetic ActivityEvents (normal members and scrapers) to the raw topic.")
 final class ProduceCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrapServers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+  @Option(names = {"--bootstrap-servers", "--bootstrapServers"}, defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
   String bootstrapServers;
 
   @Option(names = {"--kafka-properties-file", "--kafkaPropertiesFile"}, paramLabel = "FILE",

@@ -61,7 +61,7 @@ class KafkaSecurityCliTest {
   void produceSendsThroughTheSaslBrokerWithThePropertiesFileAndSaysInOneLineWhenItIsRefused() throws IOException {
     kafka.topics().create(List.of("cli-raw"), 1);
 
-    assertThat(VigilCli.execute("produce", "--bootstrapServers=" + kafka.bootstrapServers(), "--topic", "cli-raw", "--count", "200",
+    assertThat(VigilCli.execute("produce", "--bootstrap-servers=" + kafka.bootstrapServers(), "--topic", "cli-raw", "--count", "200",
         "--rate", "0", "--members", "20", "--kafka-properties-file", kafkaProperties("ok.properties", PASSWORD).toString())).isZero();
     assertThat(kafka.topics().recordCounts(List.of("cli-raw"))).containsEntry("cli-raw", 200L);
 

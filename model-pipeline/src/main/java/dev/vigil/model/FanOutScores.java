@@ -3,8 +3,8 @@ package dev.vigil.model;
 import dev.vigil.platform.kafka.KafkaConnection;
 import dev.vigil.platform.kafka.WriteKeyedRecords;
 import dev.vigil.schemas.JsonLines;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.v1.AbuseScore;
-import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.TextIO;
@@ -39,7 +39,7 @@ public final class FanOutScores extends PTransform<PCollection<AbuseScore>, PDon
     if (options.getWriteScores() || options.getWriteStore()) {
       PCollection<KV<byte[], byte[]>> keyed = scores.apply("KeyByMember", MapElements
               .into(TypeDescriptors.kvs(TypeDescriptor.of(byte[].class), TypeDescriptor.of(byte[].class)))
-              .via((AbuseScore s) -> KV.of(Long.toString(s.getMemberId()).getBytes(StandardCharsets.UTF_8), s.toByteArray())))
+              .via((AbuseScore s) -> KV.of(MemberRecordKeys.encode(s.getMemberId()), s.toByteArray())))
           .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()));
       KafkaConnection kafka = KafkaConnection.of(options);
       if (options.getWriteScores()) {

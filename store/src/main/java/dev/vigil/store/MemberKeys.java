@@ -1,7 +1,7 @@
 package dev.vigil.store;
 
 /**
- * Member ids as store keys. A key is the id in 8 bytes, big-endian with the sign bit flipped, so RocksDB's
+ * Member ids as store keys (RocksDB's; the Kafka topics' record keys are {@code schemas}' {@code MemberRecordKeys}). A key is the id in 8 bytes, big-endian with the sign bit flipped, so RocksDB's
  * bytewise order is numeric order (SstFileWriter needs keys in that order). Partitions come from a mixed
  * hash, so consecutive ids spread evenly.
  */
@@ -41,26 +41,4 @@ public final class MemberKeys {
     return (int) Math.floorMod(h, (long) partitions);
   }
 
-  /**
-   * Parses a member id written as a decimal string (HTTP paths, Kafka record keys).
-   *
-   * @throws IllegalArgumentException with a one-line reason when it is not one
-   */
-  public static long parse(String text) {
-    if (text == null || text.isEmpty()) {
-      throw new IllegalArgumentException("member id is empty");
-    }
-    if (text.length() > 20) {
-      throw new IllegalArgumentException("member id '" + abbreviate(text) + "' is not a 64-bit integer");
-    }
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("member id '" + abbreviate(text) + "' is not a 64-bit integer");
-    }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 }

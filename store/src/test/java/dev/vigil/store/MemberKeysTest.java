@@ -34,11 +34,4 @@ class MemberKeysTest {
     }
     assertThat(Arrays.stream(counts).boxed().toList()).allSatisfy(c -> assertThat(c).isBetween(9_500, 10_500));
   }
-
-  @Test
-  void parseSaysWhatIsWrong() {
-    assertThat(MemberKeys.parse("-42")).isEqualTo(-42);
-    assertThatThrownBy(() -> MemberKeys.parse("")).hasMessage("member id is empty");
-    assertThatThrownBy(() -> MemberKeys.parse("4x")).hasMessage("member id '4x' is not a 64-bit integer");
-  }
 }

@@ -178,6 +178,10 @@ class StoreIngestionAndReadsTest {
     assertThat(health.body()).contains("\"status\":\"UP\"", "\"servingVersion\":1", "\"ingestion\":\"RUNNING\"",
         "\"recordsConsumed\":" + writer.sent());
     client.get(STORE, 1);
+    // The server records a request once its answer is out, so the client can read the answer before the record lands.
+    String[] metricsBody = {""};
+    Await.until(() -> (metricsBody[0] = raw("GET", "/metrics", null).body()).contains("vigil_store_request_latency_seconds{endpoint=\"get\""),
+        Duration.ofSeconds(10), () -> "the get in /metrics:\n" + metricsBody[0]);
     HttpResponse<String> metrics = raw("GET", "/metrics", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("vigil_store_serving_version{store=\"abuse-scores\"} 1",

@@ -10,11 +10,11 @@ import dev.vigil.flink.cluster.JobJar;
 import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.ActivityEvent;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,7 +173,7 @@ public final class FilterThroughputBenchmark {
       for (int i = 0; i < events; i++) {
         ActivityEvent e = generator.next(base + i / 100);
         // Record timestamp = event time: the topic replays history as it was produced.
-        producer.send(new ProducerRecord<>(INPUT, null, e.getTimestampMs(), Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(INPUT, null, e.getTimestampMs(), MemberRecordKeys.encode(e.getMemberId()),
             e.toByteArray()));
       }
       producer.flush();
@@ -214,7 +214,7 @@ public final class FilterThroughputBenchmark {
 
   private static long send(KafkaProducer<byte[], byte[]> producer, String topic, List<MemberActivityPartial> partials) {
     for (MemberActivityPartial p : partials) {
-      producer.send(new ProducerRecord<>(topic, Long.toString(p.getMemberId()).getBytes(StandardCharsets.UTF_8), p.toByteArray()));
+      producer.send(new ProducerRecord<>(topic, MemberRecordKeys.encode(p.getMemberId()), p.toByteArray()));
     }
     return partials.size();
   }

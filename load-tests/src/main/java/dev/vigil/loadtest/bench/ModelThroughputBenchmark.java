@@ -9,11 +9,11 @@ import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.model.ModelPipeline;
 import dev.vigil.platform.runner.StreamingJobs;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.ProgressMarkers;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ExtractedActivity;
 import dev.vigil.schemas.v1.MemberActivityPartial;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -116,7 +116,7 @@ public final class ModelThroughputBenchmark {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (MemberActivityPartial partial : partials) {
-        producer.send(new ProducerRecord<>(TOPIC, Long.toString(partial.getMemberId()).getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(TOPIC, MemberRecordKeys.encode(partial.getMemberId()),
             partial.toByteArray()));
       }
       // The benchmark stands in for the filter job: its progress, on every partition, closes the last rows.

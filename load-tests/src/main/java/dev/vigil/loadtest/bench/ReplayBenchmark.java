@@ -1,18 +1,18 @@
 package dev.vigil.loadtest.bench;
 
-import dev.vigil.core.process.ChildJvm;
 import dev.vigil.archive.ArchiveLayout;
 import dev.vigil.archive.ArchiveManifest;
 import dev.vigil.core.console.ProgressLine;
+import dev.vigil.core.process.ChildJvm;
 import dev.vigil.kafka.embedded.BrokerProcess;
 import dev.vigil.loadtest.traffic.SyntheticActivityGenerator;
 import dev.vigil.platform.runner.StreamingJobs;
 import dev.vigil.replay.ArchivePipeline;
 import dev.vigil.replay.ReplayLabel;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.ActivityEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +139,7 @@ public final class ReplayBenchmark {
       for (int i = 0; i < events; i++) {
         ActivityEvent e = generator.next(start + (long) i * (end - start) / events);
         producer.send(new ProducerRecord<>("bench.archive.raw", null, e.getTimestampMs(),
-            Long.toString(e.getMemberId()).getBytes(StandardCharsets.UTF_8), e.toByteArray()));
+            MemberRecordKeys.encode(e.getMemberId()), e.toByteArray()));
       }
       producer.flush();
     }

@@ -1,7 +1,8 @@
 package dev.vigil.loadtest.bench;
 
-import dev.vigil.schemas.JsonLines;
 import dev.vigil.kafka.embedded.EmbeddedKafkaBroker;
+import dev.vigil.schemas.JsonLines;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.Action;
 import dev.vigil.schemas.v1.Reason;
@@ -15,8 +16,6 @@ import dev.vigil.store.push.BatchPush;
 import dev.vigil.store.push.PushDataset;
 import dev.vigil.store.push.PushProgress;
 import dev.vigil.store.version.StoreVersion;
-import org.rocksdb.LRUCache;
-import org.rocksdb.RocksDB;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +34,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
 
 /**
  * The score store on this machine, in one run: real-time ingestion rate, push build rate, and read
@@ -224,7 +225,7 @@ public final class StoreBenchmark {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       for (int i = 0; i < records; i++) {
         long member = 1 + random.nextInt(members);
-        producer.send(new ProducerRecord<>(topic, Long.toString(member).getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(topic, MemberRecordKeys.encode(member),
             score(member, random.nextDouble(), "rt").toByteArray()));
       }
     }

@@ -1,7 +1,7 @@
 package dev.vigil.loadtest.traffic;
 
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.v1.ActivityEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
@@ -39,7 +39,7 @@ final class TrafficRecords {
     }
     boolean healthCheck = roll < malformedFraction + healthCheckFraction;
     event = healthCheck ? generator.healthCheck(nowMs) : generator.next(nowMs);
-    key = Long.toString(event.getMemberId()).getBytes(StandardCharsets.UTF_8);
+    key = MemberRecordKeys.encode(event.getMemberId());
     value = event.toByteArray();
     return healthCheck ? Kind.HEALTH_CHECK : Kind.VALID;
   }

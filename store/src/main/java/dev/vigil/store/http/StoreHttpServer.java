@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.vigil.store.MemberKeys;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.store.Store;
 import dev.vigil.store.StoredValues;
 import dev.vigil.store.client.BatchGetRequest;
@@ -381,7 +381,7 @@ public final class StoreHttpServer implements AutoCloseable {
 
   private static long parseMember(String key) {
     try {
-      return MemberKeys.parse(key);
+      return MemberRecordKeys.parse(key);
     } catch (IllegalArgumentException e) {
       throw HttpProblem.badRequest(e.getMessage());
     }

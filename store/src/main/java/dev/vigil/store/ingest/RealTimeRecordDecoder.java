@@ -1,10 +1,9 @@
 package dev.vigil.store.ingest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.v1.AbuseScore;
 import dev.vigil.schemas.v1.DeadLetterReason;
-import dev.vigil.store.MemberKeys;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What one real-time record means for the store: an upsert (key = member id as a decimal string, value =
@@ -29,7 +28,7 @@ public final class RealTimeRecordDecoder {
     }
     long memberId;
     try {
-      memberId = MemberKeys.parse(new String(key, StandardCharsets.UTF_8));
+      memberId = MemberRecordKeys.decode(key);
     } catch (IllegalArgumentException e) {
       return new Rejected(DeadLetterReason.INVALID_FIELD, "key: " + e.getMessage());
     }

@@ -1,8 +1,8 @@
 package dev.vigil.testsupport.kafka;
 
+import dev.vigil.schemas.MemberRecordKeys;
 import dev.vigil.schemas.config.KafkaClientSettings;
 import dev.vigil.schemas.v1.ActivityEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -76,7 +76,7 @@ public final class TestProducer implements AutoCloseable {
 
   /** The key the jobs and the store expect: the member id as a decimal string. */
   public static byte[] memberKey(long memberId) {
-    return Long.toString(memberId).getBytes(StandardCharsets.UTF_8);
+    return MemberRecordKeys.encode(memberId);
   }
 
   /** Sends without waiting; a failure is reported by {@link #flush()}. */
