@@ -199,7 +199,7 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
       Instant next = passedAt.plus(stepAt(passedAt.getMillis(), System.currentTimeMillis()));
       if (next.isAfter(GlobalWindow.INSTANCE.maxTimestamp())) {
         // The end of the input: the watermark is at the end of time. The last marker, now.
-        writeMarker(partition, passed, written, passedAt, out);
+        writeMarker(partition, passed, written, out);
         return;
       }
       advance.set(next);
@@ -219,23 +219,21 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
     }
 
     @OnTimer("flush")
-    public void onFlush(@Key Integer partition, @Timestamp Instant flushAt, @StateId("passed") ValueState<Long> passed,
+    public void onFlush(@Key Integer partition, @StateId("passed") ValueState<Long> passed,
         @StateId("written") ValueState<Long> written, @StateId("flushSet") ValueState<Boolean> flushSet,
         OutputReceiver<KV<Integer, KV<byte[], byte[]>>> out) {
       flushSet.clear();
-      writeMarker(partition, passed, written, flushAt, out);
+      writeMarker(partition, passed, written, out);
     }
 
-    private void writeMarker(int partition, ValueState<Long> passed, ValueState<Long> written, Instant earliest,
+    private void writeMarker(int partition, ValueState<Long> passed, ValueState<Long> written,
         OutputReceiver<KV<Integer, KV<byte[], byte[]>>> out) {
       Long passedMs = passed.read();
       Long writtenMs = written.read();
       if (passedMs != null && (writtenMs == null || passedMs > writtenMs)) {
-        // Stamped with the time it covers (so a reader's bounds on a record's time accept its value), but never past
-        // the clock: a broker may refuse records from the future, and at the end of the input this is the end of time.
-        Instant stamp = new Instant(Math.max(earliest.getMillis(), Math.min(passedMs, System.currentTimeMillis())));
+        // Stamped with the time it covers, so a reader's bounds on a record's time accept its value.
         out.outputWithTimestamp(KV.of(partition, KV.of(ProgressMarkers.key(), ProgressMarkers.value(passedMs - timestampLead.getMillis()))),
-            stamp);
+            new Instant(passedMs));
         written.write(passedMs);
       }
     }
@@ -251,9 +249,13 @@ public final class WriteWithProgressMarkers extends PTransform<PCollection<KV<by
     @ProcessElement
     public void process(@Element KV<Integer, KV<byte[], byte[]>> element, @Timestamp Instant timestamp,
         OutputReceiver<ProducerRecord<byte[], byte[]>> out) {
-      // The record's time is the element's event time, so consumers and retention see event time, not write time.
-      out.output(new ProducerRecord<>(topic, element.getKey(), Math.max(0, timestamp.getMillis()),
-          element.getValue().getKey(), element.getValue().getValue()));
+      // The record's time is the element's event time, so consumers and retention see event time, not write time. A
+      // marker's is never past the clock: a broker may refuse records from the future, and the end of the input marks
+      // the end of time (readers then take the clock instead of its value).
+      long time = ProgressMarkers.isMarker(element.getValue().getKey())
+          ? Math.min(timestamp.getMillis(), System.currentTimeMillis()) : timestamp.getMillis();
+      out.output(new ProducerRecord<>(topic, element.getKey(), Math.max(0, time), element.getValue().getKey(),
+          element.getValue().getValue()));
     }
   }
 }

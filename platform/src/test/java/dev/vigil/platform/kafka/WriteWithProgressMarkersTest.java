@@ -10,15 +10,18 @@ import java.util.stream.StreamSupport;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,34 @@ class WriteWithProgressMarkersTest {
         .isEqualTo(Duration.millis(Duration.standardDays(7).getMillis() / 64));
     assertThat(fn.stepAt(now + Duration.standardDays(64).getMillis(), now)).as("past the clock: the end of input")
         .isEqualTo(Duration.standardDays(1));
+  }
+
+  @Test
+  void recordsKeepTheirEventTimeAndAMarkerNeverGoesPastTheClock(TestPipeline p) {
+    long farFuture = GlobalWindow.INSTANCE.maxTimestamp().getMillis() - 1;
+    long before = System.currentTimeMillis();
+    KV<byte[], byte[]> partial = KV.of("7".getBytes(StandardCharsets.UTF_8), new byte[] {1});
+    KV<byte[], byte[]> marker = KV.of(ProgressMarkers.key(), ProgressMarkers.value(farFuture - LEAD.getMillis()));
+    PCollection<ProducerRecord<byte[], byte[]>> out = p.apply(Create.timestamped(
+            TimestampedValue.of(KV.of(3, partial), new Instant(before + 60_000)), TimestampedValue.of(KV.of(1, marker), new Instant(farFuture)))
+            .withCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))))
+        .apply(ParDo.of(new WriteWithProgressMarkers.ToProducerRecordFn("filtered")))
+        .setCoder(ProducerRecordCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()));
+
+    PAssert.that(out).satisfies(records -> {
+      assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r.topic()).isEqualTo("filtered"));
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        if (ProgressMarkers.isMarker(r.key())) {
+          assertThat(r.partition()).isEqualTo(1);
+          assertThat(r.timestamp()).as("the end of input's marker, stamped now").isBetween(before, System.currentTimeMillis());
+        } else {
+          assertThat(r.partition()).isEqualTo(3);
+          assertThat(r.timestamp()).as("a partial keeps its event time").isEqualTo(before + 60_000);
+        }
+      }
+      return null;
+    });
+    p.run().waitUntilFinish();
   }
 
   @Test
