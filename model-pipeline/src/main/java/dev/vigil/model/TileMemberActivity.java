@@ -6,6 +6,7 @@ import dev.vigil.core.tiles.MemberTimeline;
 import dev.vigil.core.tiles.TileLayout;
 import dev.vigil.platform.deadletter.DeadLetters;
 import dev.vigil.platform.metrics.BundleCounter;
+import dev.vigil.platform.runner.InPlaceStateUpdates;
 import dev.vigil.schemas.v1.DeadLetter;
 import dev.vigil.schemas.v1.DeadLetterReason;
 import dev.vigil.schemas.v1.MemberActivityPartial;
@@ -111,6 +112,9 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
 
     @StateId("timeline")
     private final StateSpec<ValueState<MemberTimeline>> timelineSpec;
+    private final MemberTimelineCoder timelineCoder;
+    /** Timelines are updated in place: safe across checkpoints only through this (see {@link InPlaceStateUpdates}). */
+    private transient InPlaceStateUpdates<MemberTimeline> updates;
 
     @StateId("eventTimerAt")
     private final StateSpec<ValueState<Long>> eventTimerAtSpec = StateSpecs.value(VarLongCoder.of());
@@ -135,7 +139,8 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
       this.layout = layout;
       this.earlyFiringDelay = earlyFiringDelay;
       this.allowedLatenessMs = allowedLatenessMs;
-      this.timelineSpec = StateSpecs.value(new MemberTimelineCoder(layout, allowedLatenessMs));
+      this.timelineCoder = new MemberTimelineCoder(layout, allowedLatenessMs);
+      this.timelineSpec = StateSpecs.value(timelineCoder);
     }
 
     @ProcessElement
@@ -145,9 +150,9 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
         @StateId("flushScheduled") ValueState<Boolean> flushScheduled,
         @TimerId("eventTime") Timer eventTimer, @TimerId("flush") Timer flushTimer, MultiOutputReceiver out) {
       MemberActivityPartial partial = element.getValue();
-      MemberTimeline timeline = timelineState.read();
+      MemberTimeline timeline = updates.forUpdate(timelineState.read());
       if (timeline == null) {
-        timeline = new MemberTimeline(layout, allowedLatenessMs);
+        timeline = updates.created(new MemberTimeline(layout, allowedLatenessMs));
       }
       MemberTimeline.Admission admission = timeline.admit(partial.getWindowStartMs(), partial.getPaneIndex(),
           MemberActivityAggregate.fromPartial(partial));
@@ -192,7 +197,7 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
         @StateId("eventTimerAt") ValueState<Long> eventTimerAt,
         @StateId("flushScheduled") ValueState<Boolean> flushScheduled,
         @TimerId("eventTime") Timer eventTimer, MultiOutputReceiver out) {
-      MemberTimeline timeline = timelineState.read();
+      MemberTimeline timeline = updates.forUpdate(timelineState.read());
       if (timeline == null) {
         return;
       }
@@ -219,7 +224,7 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
     public void onFlush(@Key Long member, @StateId("timeline") ValueState<MemberTimeline> timelineState,
         @StateId("flushScheduled") ValueState<Boolean> flushScheduled, MultiOutputReceiver out) {
       flushScheduled.clear();
-      MemberTimeline timeline = timelineState.read();
+      MemberTimeline timeline = updates.forUpdate(timelineState.read());
       if (timeline == null) {
         return;
       }
@@ -240,8 +245,19 @@ public final class TileMemberActivity extends PTransform<PCollection<MemberActiv
       out.get(ROWS).output(toProto(member, row));
     }
 
+    @Setup
+    public void setup() {
+      updates = InPlaceStateUpdates.copyingThrough(timelineCoder);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      updates.bundleEnded();
+    }
+
     @FinishBundle
     public void finishBundle() {
+      updates.bundleEnded();
       onTime.flush();
       late.flush();
       tooLate.flush();
